@@ -1,0 +1,248 @@
+"""The input tables and their columns, defined once and used by every reader and writer.
+
+Each table has a canonical name (``opportunities``), English and Japanese labels (used as sheet
+names, Excel table names and headers) and columns. Each column has a canonical snake_case name,
+a kind (``str``, ``date``, ``number``, ``int``, ``bool``), whether it is required, and the header
+aliases accepted for it in English and Japanese. Header matching ignores case, spaces,
+underscores, hyphens and full-width/half-width differences (NFKC).
+
+The Opportunities table additionally has one optional date column per process stage
+(``<stage>_date``), derived from the stage names in the settings; see :func:`table_spec`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+__all__ = [
+    "DEFAULT_STAGES",
+    "STAGE_LABELS",
+    "TABLES",
+    "ColumnSpec",
+    "TableSpec",
+    "normalize_header",
+    "stage_date_column",
+    "table_spec",
+]
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    name: str
+    kind: str  # str | date | number | int | bool
+    required: bool = False
+    en: str = ""
+    ja: str = ""
+    aliases: tuple[str, ...] = ()
+    description: str = ""
+
+    def label(self, locale: str) -> str:
+        return (self.ja if locale == "ja" else self.en) or self.name
+
+    def all_names(self) -> tuple[str, ...]:
+        return (self.name, self.en, self.ja, *self.aliases)
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    en: str
+    ja: str
+    columns: tuple[ColumnSpec, ...]
+    key: str | None = None  # column holding a unique id, if any
+    optional: bool = True
+    aliases: tuple[str, ...] = field(default=())
+    description: str = ""
+
+    def label(self, locale: str) -> str:
+        return self.ja if locale == "ja" else self.en
+
+    def all_names(self) -> tuple[str, ...]:
+        return (self.name, self.en, self.ja, *self.aliases)
+
+    def column(self, name: str) -> ColumnSpec:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+def normalize_header(text: object) -> str:
+    """Fold a header for matching: NFKC, lower case, no spaces/underscores/hyphens/dots."""
+    s = unicodedata.normalize("NFKC", str(text)).strip().lower()
+    return re.sub(r"[\s_\-.・()（）]+", "", s)
+
+
+C = ColumnSpec
+
+# The five-step process of the Japanese sales method plus the won outcome; lost is the exit.
+DEFAULT_STAGES: tuple[str, ...] = ("approach", "hearing", "proposal", "closing", "won")
+STAGE_LABELS: dict[str, dict[str, str]] = {
+    "approach": {"en": "Approach", "ja": "アプローチ"},
+    "hearing": {"en": "Information gathering", "ja": "情報収集"},
+    "proposal": {"en": "Proposal", "ja": "提案"},
+    "closing": {"en": "Closing", "ja": "クロージング"},
+    "won": {"en": "Won", "ja": "受注"},
+    "lost": {"en": "Lost", "ja": "失注"},
+    "open": {"en": "Open", "ja": "進行中"},
+}
+STAGE_ALIASES: dict[str, tuple[str, ...]] = {
+    "approach": ("アプローチ", "approach", "prospecting", "初回接触"),
+    "hearing": ("情報収集", "ヒアリング", "hearing", "information gathering", "discovery",
+                "qualification", "engaging"),
+    "proposal": ("提案", "proposal", "提案中"),
+    "closing": ("クロージング", "closing", "negotiation", "交渉"),
+    "won": ("受注", "won", "closed won", "成約", "win"),
+    "lost": ("失注", "lost", "closed lost", "loss"),
+    "open": ("進行中", "open", "商談中", "active"),
+}
+
+REPS = TableSpec(
+    "reps", "Reps", "担当者", key="rep", optional=False, aliases=("営業担当", "担当者一覧"),
+    columns=(
+        C("rep", "str", True, "Rep", "担当者", ("rep name", "sales rep", "営業担当", "担当者名",
+                                              "sales agent", "agent", "氏名")),
+        C("team", "str", False, "Team", "チーム", ("チーム名", "課", "部署", "group")),
+        C("manager", "str", False, "Manager", "マネージャー", ("上長", "責任者", "マネジャー")),
+        C("active", "bool", False, "Active", "在籍", ("有効", "active flag")),
+    ),
+    description="One row per sales rep.",
+)
+TARGETS = TableSpec(
+    "targets", "Targets", "目標", aliases=("目標値", "予算"),
+    columns=(
+        C("rep", "str", False, "Rep", "担当者", ("営業担当", "担当者名")),
+        C("team", "str", False, "Team", "チーム", ("チーム名",)),
+        C("period", "date", True, "Month", "月", ("period", "期間", "年月", "対象月")),
+        C("metric", "str", True, "Metric", "指標", ("kpi", "kpi名", "項目")),
+        C("target", "number", True, "Target", "目標", ("目標値", "goal", "予算")),
+    ),
+    description="Monthly targets per rep or per team (fill one of Rep/Team).",
+)
+ACTIVITIES = TableSpec(
+    "activities", "Activities", "活動", aliases=("活動履歴", "営業活動", "activity"),
+    columns=(
+        C("date", "date", True, "Date", "日付", ("活動日", "実施日")),
+        C("rep", "str", True, "Rep", "担当者", ("営業担当", "担当者名")),
+        C("customer", "str", False, "Customer", "顧客", ("顧客ID", "customer id", "取引先")),
+        C("type", "str", True, "Activity type", "活動種別", ("type", "activity", "種別", "活動")),
+        C("opportunity_id", "str", False, "Opportunity ID", "商談ID", ("deal id", "案件ID")),
+    ),
+    description="One row per call, visit, meeting, email, proposal…",
+)
+_OPP_BASE = (
+    C("opportunity_id", "str", True, "Opportunity ID", "商談ID", ("id", "deal id", "案件ID")),
+    C("rep", "str", True, "Rep", "担当者", ("営業担当", "担当者名", "owner", "sales agent")),
+    C("customer", "str", False, "Customer", "顧客", ("顧客ID", "account", "取引先")),
+    C("segment", "str", False, "Segment", "セグメント", ("顧客区分", "業種区分")),
+    C("product", "str", False, "Product", "商品", ("製品", "商材")),
+    C("channel", "str", False, "Lead source", "流入経路", ("channel", "source", "チャネル",
+                                                        "リードソース", "origin")),
+    C("created_date", "date", True, "Created", "作成日", ("created date", "created", "登録日",
+                                                        "リード獲得日", "lead date")),
+    C("amount", "number", False, "Amount", "金額", ("value", "deal value", "受注金額", "見込金額")),
+    C("status", "str", True, "Status", "状態", ("ステータス", "結果", "outcome")),
+    C("close_date", "date", False, "Close date", "完了日", ("closed", "close", "受注日",
+                                                          "失注日", "クローズ日")),
+    C("stage", "str", False, "Stage", "ステージ", ("current stage", "現在ステージ", "フェーズ")),
+)
+OPPORTUNITIES_BASE = TableSpec(
+    "opportunities", "Opportunities", "商談", key="opportunity_id", aliases=("案件", "pipeline",
+                                                                          "deals", "商談一覧"),
+    columns=_OPP_BASE,
+    description="One row per lead/opportunity, with the date each process stage was reached.",
+)
+STAGE_HISTORY = TableSpec(
+    "stage_history", "StageHistory", "ステージ履歴", aliases=("stage history", "商談履歴"),
+    columns=(
+        C("opportunity_id", "str", True, "Opportunity ID", "商談ID", ("id", "deal id", "案件ID")),
+        C("stage", "str", True, "Stage", "ステージ", ("フェーズ",)),
+        C("date", "date", True, "Entered", "日付", ("entered date", "date", "到達日", "変更日")),
+    ),
+    description="Long form: one row per opportunity and stage reached.",
+)
+CUSTOMERS = TableSpec(
+    "customers", "Customers", "顧客", key="customer", aliases=("顧客一覧", "accounts", "取引先"),
+    columns=(
+        C("customer", "str", True, "Customer ID", "顧客ID", ("customer", "id", "顧客コード",
+                                                          "account id")),
+        C("name", "str", False, "Name", "顧客名", ("customer name", "会社名", "取引先名")),
+        C("rep", "str", False, "Rep", "担当者", ("営業担当", "担当者名")),
+        C("segment", "str", False, "Segment", "セグメント", ("顧客区分",)),
+        C("industry", "str", False, "Industry", "業種", ("sector",)),
+        C("start_date", "date", False, "Start date", "取引開始日", ("start", "開始日")),
+        C("end_date", "date", False, "End date", "取引終了日", ("end", "終了日", "解約日")),
+    ),
+    description="One row per customer.",
+)
+ORDERS = TableSpec(
+    "orders", "Orders", "受注", aliases=("注文", "受注履歴", "sales", "売上"),
+    columns=(
+        C("date", "date", True, "Date", "日付", ("order date", "受注日", "注文日", "売上日")),
+        C("customer", "str", True, "Customer ID", "顧客ID", ("customer", "顧客", "顧客コード")),
+        C("amount", "number", True, "Amount", "金額", ("売上金額", "受注金額", "value")),
+        C("quantity", "number", False, "Quantity", "数量", ("qty",)),
+        C("product", "str", False, "Product", "商品", ("製品",)),
+        C("order_id", "str", False, "Order ID", "注文番号", ("invoice", "伝票番号")),
+    ),
+    description="One row per order (line) of a customer.",
+)
+EXTERNAL = TableSpec(
+    "external", "External", "外部要因", aliases=("external factors", "外部環境"),
+    columns=(
+        C("date", "date", True, "Date", "日付", ("月",)),
+        C("factor", "str", True, "Factor", "要因", ("指標", "項目")),
+        C("value", "number", False, "Value", "値", ("数値",)),
+        C("note", "str", False, "Note", "メモ", ("備考", "コメント")),
+    ),
+    description="Outside factors (material prices, competitor moves) shown next to the trends.",
+)
+SETTINGS = TableSpec(
+    "settings", "Settings", "設定", aliases=("config",),
+    columns=(
+        C("key", "str", True, "Setting", "設定項目", ("key", "項目", "name")),
+        C("value", "str", False, "Value", "値", ("設定値",)),
+    ),
+    description="Key/value settings; see kpi_xl.settings.",
+)
+
+TABLES: dict[str, TableSpec] = {
+    t.name: t
+    for t in (SETTINGS, REPS, TARGETS, ACTIVITIES, OPPORTUNITIES_BASE, STAGE_HISTORY, CUSTOMERS,
+              ORDERS, EXTERNAL)
+}
+
+
+def stage_date_column(stage: str) -> str:
+    """Canonical name of the column holding the date a stage was reached."""
+    return f"{stage}_date"
+
+
+def stage_label(stage: str, locale: str = "en") -> str:
+    """Display label of a stage key (custom stage names are their own label)."""
+    return STAGE_LABELS.get(stage, {}).get(locale, stage)
+
+
+def table_spec(name: str, stages: tuple[str, ...] = DEFAULT_STAGES) -> TableSpec:
+    """The spec of a table; for ``opportunities`` it includes one date column per stage.
+
+    The won stage (the last one) is reached at ``close_date`` for won deals, so it gets no column.
+    """
+    spec = TABLES[name]
+    if name != "opportunities":
+        return spec
+    extra = []
+    for s in stages[:-1]:
+        en, ja = stage_label(s, "en"), stage_label(s, "ja")
+        names = {f"{en} date", f"{ja}日", f"{s} date", en, ja, *STAGE_ALIASES.get(s, ())}
+        names -= {stage_date_column(s), f"{en} date", f"{ja}日"}
+        extra.append(C(stage_date_column(s), "date", False, f"{en} date", f"{ja}日",
+                       tuple(sorted(names))))
+    return TableSpec(spec.name, spec.en, spec.ja, spec.columns + tuple(extra), key=spec.key,
+                     optional=spec.optional, aliases=spec.aliases, description=spec.description)

@@ -1,0 +1,169 @@
+"""Settings: fiscal year, locale, currency, holiday calendar, stages and metric definitions.
+
+Where the industry disagrees on a definition, the choice is a named setting here and every result
+says which one it used. The Settings sheet holds key/value rows; keys may be written in English
+or Japanese (see ``SETTING_KEYS``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, fields, replace
+
+from .errors import ConfigError
+from .schema import DEFAULT_STAGES, STAGE_ALIASES, normalize_header
+
+__all__ = [
+    "CHURN_DEFINITIONS",
+    "CONVERSION_BASES",
+    "NRR_BASELINES",
+    "REVENUE_BASES",
+    "SETTING_KEYS",
+    "WIN_RATE_DEFINITIONS",
+    "Settings",
+]
+
+WIN_RATE_DEFINITIONS = {
+    "closed": "won ÷ (won + lost): open deals are left out",
+    "all": "won ÷ all deals, open ones included",
+}
+CONVERSION_BASES = {
+    "cohort": "of those entering stage A in the period, how many ever reached stage B",
+    "period": "entries into stage B in the period ÷ entries into stage A in the period",
+}
+CHURN_DEFINITIONS = {
+    "active_at_start": "churned in the period among customers active at its start ÷ customers "
+                       "active at its start (customers who started and churned inside the "
+                       "period are left out)",
+    "inclusive": "customers churned in the period ÷ (customers active at its start + customers "
+                 "who became active in it)",
+}
+NRR_BASELINES = {
+    "year_over_year": "revenue in the period from customers who bought in the same period a "
+                      "year earlier ÷ their revenue then",
+    "previous_period": "revenue in the period from customers who bought in the period of equal "
+                       "length just before ÷ their revenue then",
+}
+REVENUE_BASES = {
+    "won_deals": "amount of won opportunities, dated by close date, credited to the deal's rep",
+    "orders": "amount of orders, dated by order date, credited to the customer's rep",
+}
+ACTIVITY_TYPES = ("call", "visit", "meeting", "email", "proposal")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All settings with their defaults (Japanese company defaults: April FY, JP holidays)."""
+
+    fiscal_year_start: int = 4
+    locale: str = "ja"
+    currency: str = "JPY"
+    holiday_calendar: str = "JP"  # ISO country code understood by `holidays`, or "none"
+    custom_holidays: tuple[dt.date, ...] = ()
+    stages: tuple[str, ...] = DEFAULT_STAGES
+    opportunity_stage: str = "hearing"  # a lead counts as an opportunity from this stage on
+    activity_types: tuple[str, ...] = ACTIVITY_TYPES
+    win_rate_definition: str = "closed"
+    conversion_basis: str = "cohort"
+    conversion_window_days: int | None = None
+    churn_inactive_months: int = 3
+    churn_definition: str = "active_at_start"
+    nrr_baseline: str = "year_over_year"
+    revenue_basis: str = "won_deals"
+    at_risk_interval_factor: float = 2.0
+    at_risk_drop: float = 0.3
+    extra: dict[str, str] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        problems = []
+        if not 1 <= int(self.fiscal_year_start) <= 12:
+            problems.append(f"fiscal_year_start must be a month 1-12, not {self.fiscal_year_start}")
+        if self.locale not in ("ja", "en"):
+            problems.append(f"locale must be 'ja' or 'en', not {self.locale!r}")
+        for name, allowed in (("win_rate_definition", WIN_RATE_DEFINITIONS),
+                              ("conversion_basis", CONVERSION_BASES),
+                              ("churn_definition", CHURN_DEFINITIONS),
+                              ("nrr_baseline", NRR_BASELINES),
+                              ("revenue_basis", REVENUE_BASES)):
+            if getattr(self, name) not in allowed:
+                problems.append(f"{name} must be one of {sorted(allowed)}, "
+                                f"not {getattr(self, name)!r}")
+        if len(self.stages) < 2:
+            problems.append("at least two stages are needed (the last one is the won stage)")
+        if len(set(self.stages)) != len(self.stages):
+            problems.append(f"stage names repeat: {list(self.stages)}")
+        if self.opportunity_stage not in self.stages:
+            problems.append(f"opportunity_stage {self.opportunity_stage!r} is not one of the "
+                            f"stages {list(self.stages)}")
+        if self.churn_inactive_months < 1:
+            problems.append("churn_inactive_months must be at least 1")
+        if problems:
+            raise ConfigError("Invalid settings: " + "; ".join(problems))
+
+    @property
+    def won_stage(self) -> str:
+        return self.stages[-1]
+
+    def definitions(self) -> dict[str, str]:
+        """The metric definitions in force, as ``name: 'choice — meaning'`` for reports."""
+        return {
+            "win_rate": f"{self.win_rate_definition} — "
+                        f"{WIN_RATE_DEFINITIONS[self.win_rate_definition]}",
+            "conversion": f"{self.conversion_basis} — {CONVERSION_BASES[self.conversion_basis]}"
+                          + (f" (within {self.conversion_window_days} days)"
+                             if self.conversion_window_days else ""),
+            "churn": f"{self.churn_definition} — {CHURN_DEFINITIONS[self.churn_definition]}; "
+                     f"a customer churns after {self.churn_inactive_months} months without "
+                     "orders or at its end date",
+            "nrr": f"{self.nrr_baseline} — {NRR_BASELINES[self.nrr_baseline]}",
+            "revenue": f"{self.revenue_basis} — {REVENUE_BASES[self.revenue_basis]}",
+            "opportunity": f"a lead counts as an opportunity once it reaches "
+                           f"'{self.opportunity_stage}'",
+        }
+
+    def stage_key(self, text: object) -> str | None:
+        """Map a stage/status name written by a user (en/ja, any case) to a stage key.
+
+        Returns the stage key, ``'lost'``, ``'open'``, or None if unknown.
+        """
+        norm = normalize_header(text)
+        if not norm:
+            return None
+        for s in (*self.stages, "lost", "open"):
+            names = (s, *STAGE_ALIASES.get(s, ()))
+            if s == self.won_stage:
+                names = names + STAGE_ALIASES["won"]
+            if any(normalize_header(n) == norm for n in names):
+                return s
+        return None
+
+    def with_overrides(self, **changes: object) -> Settings:
+        return replace(self, **changes)
+
+
+# Settings sheet keys (normalized en/ja) → field names.
+SETTING_KEYS: dict[str, str] = {}
+_JA_KEYS = {
+    "fiscal_year_start": ("期首月", "年度開始月", "fiscal year start month", "fy start"),
+    "locale": ("言語", "language"),
+    "currency": ("通貨",),
+    "holiday_calendar": ("祝日カレンダー", "holidays", "holiday calendar"),
+    "custom_holidays": ("独自休日", "会社休日", "custom holidays", "company holidays"),
+    "stages": ("ステージ", "商談ステージ", "stage names"),
+    "opportunity_stage": ("商談化ステージ", "opportunity from stage"),
+    "activity_types": ("活動種別", "activity types"),
+    "win_rate_definition": ("受注率の定義", "win rate definition", "win rate"),
+    "conversion_basis": ("転換率の基準", "conversion basis", "conversion"),
+    "conversion_window_days": ("転換期限日数", "conversion window days"),
+    "churn_inactive_months": ("離反判定月数", "churn after months", "inactive months"),
+    "churn_definition": ("離反率の定義", "churn definition"),
+    "nrr_baseline": ("nrrの基準", "nrr baseline"),
+    "revenue_basis": ("売上の基準", "revenue basis"),
+    "at_risk_interval_factor": ("注意間隔倍率", "at risk interval factor"),
+    "at_risk_drop": ("注意減少率", "at risk drop"),
+}
+for _f in fields(Settings):
+    if _f.name == "extra":
+        continue
+    for _k in (_f.name, *_JA_KEYS.get(_f.name, ())):
+        SETTING_KEYS[normalize_header(_k)] = _f.name
