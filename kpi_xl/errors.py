@@ -55,6 +55,9 @@ class Problem:
     problem: str
     hint: str = ""
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "value", _plain(self.value))
+
     def format(self) -> str:
         where = self.table
         if self.row is not None:
@@ -67,6 +70,24 @@ class Problem:
         if self.hint:
             text += f" — {self.hint}"
         return text
+
+
+def _plain(value: object) -> object:
+    """Numpy/pandas scalars → plain Python values, timestamps → ISO dates (for messages)."""
+    if value is None:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat() if value == value.normalize() else value.isoformat()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        try:
+            value = value.item()
+        except (ValueError, AttributeError):
+            return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 class ValidationError(KpiXlError):

@@ -17,13 +17,18 @@ import unicodedata
 from dataclasses import dataclass, field
 
 __all__ = [
+    "ACTIVITY_ALIASES",
+    "ACTIVITY_LABELS",
     "DEFAULT_STAGES",
+    "STAGE_ALIASES",
     "STAGE_LABELS",
     "TABLES",
     "ColumnSpec",
     "TableSpec",
+    "activity_label",
     "normalize_header",
     "stage_date_column",
+    "stage_label",
     "table_spec",
 ]
 
@@ -182,7 +187,7 @@ CUSTOMERS = TableSpec(
     description="One row per customer.",
 )
 ORDERS = TableSpec(
-    "orders", "Orders", "受注", aliases=("注文", "受注履歴", "sales", "売上"),
+    "orders", "Orders", "受注実績", aliases=("注文", "受注履歴", "受注", "sales", "売上"),
     columns=(
         C("date", "date", True, "Date", "日付", ("order date", "受注日", "注文日", "売上日")),
         C("customer", "str", True, "Customer ID", "顧客ID", ("customer", "顧客", "顧客コード")),
@@ -246,3 +251,23 @@ def table_spec(name: str, stages: tuple[str, ...] = DEFAULT_STAGES) -> TableSpec
                        tuple(sorted(names))))
     return TableSpec(spec.name, spec.en, spec.ja, spec.columns + tuple(extra), key=spec.key,
                      optional=spec.optional, aliases=spec.aliases, description=spec.description)
+
+ACTIVITY_LABELS: dict[str, dict[str, str]] = {
+    "call": {"en": "Call", "ja": "電話"},
+    "visit": {"en": "Visit", "ja": "訪問"},
+    "meeting": {"en": "Meeting", "ja": "打合せ"},
+    "email": {"en": "Email", "ja": "メール"},
+    "proposal": {"en": "Proposal", "ja": "提案"},
+}
+ACTIVITY_ALIASES: dict[str, tuple[str, ...]] = {
+    "call": ("call", "calls", "phone", "電話", "架電", "テレアポ", "コール"),
+    "visit": ("visit", "visits", "訪問", "往訪", "face to face"),
+    "meeting": ("meeting", "meetings", "打合せ", "打ち合わせ", "面談", "会議", "web会議",
+                "online meeting"),
+    "email": ("email", "e-mail", "mail", "emails", "メール"),
+    "proposal": ("proposal", "proposals", "提案", "提案書", "見積", "見積提出"),
+}
+
+
+def activity_label(kind: str, locale: str = "en") -> str:
+    return ACTIVITY_LABELS.get(kind, {}).get(locale, kind)
