@@ -1,0 +1,166 @@
+"""At-risk customers: active customers whose ordering slowed down against their own history.
+
+Churned customers (no touch for N = ``settings.churn_inactive_months`` months, or past their end
+date; see :mod:`kpi_xl.metrics.customers`) are *churned*, not at risk; they are listed only on
+request (``include_churned=True``) with the reason "churned".
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..dataset import Dataset
+from .customers import (
+    UNASSIGNED,
+    _as_of,
+    _build_spells,
+    _customer_groups,
+    _customers_table,
+    _day,
+    _n_months,
+    _valid_orders,
+)
+
+__all__ = ["RISK_COLUMNS", "at_risk_customers"]
+
+RISK_COLUMNS = [
+    "customer", "name", "rep", "last_order", "days_since_last", "n_order_dates",
+    "median_interval_days", "trailing_3m_amount", "baseline_3m_amount", "amount_drop",
+    "trailing_3m_orders", "baseline_3m_orders", "frequency_drop", "revenue_at_risk",
+    "interval_flag", "volume_flag", "frequency_flag", "churned", "reasons", "score",
+]
+_FAR = pd.Timestamp("2260-01-01")
+
+
+def _baseline_months(first_order: pd.Timestamp, base_end: pd.Timestamp) -> int:
+    """Months (1…12) of the 12-month baseline window ending ``base_end`` that the customer was
+    present for: the smallest k with first_order > base_end − k months (12 at most)."""
+    for k in range(1, 13):
+        if base_end - pd.DateOffset(months=k) < first_order:
+            return k
+    return 12
+
+
+def at_risk_customers(ds: Dataset, *, as_of: Any = None, interval_factor: float | None = None,
+                      drop: float | None = None, include_churned: bool = False,
+                      inactive_months: int | None = None,
+                      min_history_months: int = 6) -> pd.DataFrame:
+    """Active customers flagged as at risk on ``as_of`` (default: the latest date in the data),
+    one row per flagged customer, most at risk first.
+
+    Per customer, from orders on or before ``as_of`` (order counts use distinct orders —
+    ``order_id``, else one per customer and day — and skip negative-amount rows; amounts are
+    net):
+
+    - ``days_since_last`` = as_of − last order date; ``median_interval_days`` = median gap
+      between consecutive distinct order dates (NaN with fewer than 3 order dates).
+    - trailing window = (as_of − 3 months, as_of]; baseline window = the 12 months before it.
+      ``baseline_3m_amount`` = baseline amount ÷ k × 3, where k = 12, or the months of the
+      baseline window since the customer's first order when it is younger (its own monthly
+      average, × 3). Same for ``baseline_3m_orders``.
+    - ``amount_drop`` = 1 − trailing_3m_amount ÷ baseline_3m_amount; ``frequency_drop`` = 1 −
+      trailing_3m_orders ÷ baseline_3m_orders (NaN when the baseline is 0; negative = growth).
+    - ``revenue_at_risk`` = max(0, baseline_3m_amount − trailing_3m_amount).
+
+    Flags (``interval_factor`` default ``settings.at_risk_interval_factor`` = 2, ``drop``
+    default ``settings.at_risk_drop`` = 0.3):
+
+    - interval: ≥ 3 order dates and days_since_last > interval_factor × median_interval_days —
+      reason "no order for 95 days (usual interval 30 days)";
+    - volume: amount_drop ≥ drop — "order volume down 45% vs own 12-month baseline";
+    - frequency: frequency_drop ≥ drop — "order frequency down 50% vs own 12-month baseline".
+      Volume and frequency need a first order at least ``min_history_months`` (6) months
+      before as_of.
+
+    ``score`` = number of flags + the largest severity in [0, 1] (interval: 1 − allowed gap ÷
+    days since last order; volume/frequency: the drop). Churned customers (not active on as_of)
+    are never flagged; with ``include_churned`` they are appended with reasons "churned" and
+    score 0. No orders → empty frame with the columns of ``RISK_COLUMNS``.
+    """
+    factor = (ds.settings.at_risk_interval_factor if interval_factor is None
+              else float(interval_factor))
+    drop = ds.settings.at_risk_drop if drop is None else float(drop)
+    day = _as_of(ds, as_of) if as_of is None else _day(as_of)
+    empty = pd.DataFrame({c: pd.Series(dtype=object) for c in RISK_COLUMNS})
+    if day is None:
+        return empty
+    o = _valid_orders(ds, day)
+    pos = o[~(o["amount"] < 0)]
+    if pos.empty:
+        return empty
+    sp = _build_spells(ds, _n_months(ds, inactive_months), day)
+    live = sp[(sp["spell_start"] <= day) & (sp["spell_end"].fillna(_FAR) > day)]
+    active = set(live["customer"])
+    t3 = day - pd.DateOffset(months=3)
+    b0 = t3 - pd.DateOffset(months=12)
+    history_cut = day - pd.DateOffset(months=min_history_months)
+    customers = _customers_table(ds)
+    reps = _customer_groups(ds, "rep", set(pos["customer"]))
+    rows = []
+    for cust, g in pos.groupby("customer", sort=True):
+        dates = np.sort(g["date"].unique())
+        last, first = pd.Timestamp(dates[-1]), pd.Timestamp(dates[0])
+        days_since = int((day - last).days)
+        gaps = np.diff(dates).astype("timedelta64[D]").astype("int64")
+        median_gap = float(np.median(gaps)) if len(dates) >= 3 else math.nan
+        net = o[o["customer"] == cust]
+        in_t3 = (net["date"] > t3) & (net["date"] <= day)
+        in_base = (net["date"] > b0) & (net["date"] <= t3)
+        t3_amount = float(net.loc[in_t3, "amount"].sum())
+        t3_orders = int(g.loc[(g["date"] > t3) & (g["date"] <= day), "order_key"].nunique())
+        k = _baseline_months(first, t3)
+        base_amount = float(net.loc[in_base, "amount"].sum()) / k * 3
+        base_orders = g.loc[(g["date"] > b0) & (g["date"] <= t3), "order_key"].nunique() / k * 3
+        amount_drop = 1 - t3_amount / base_amount if base_amount > 0 else math.nan
+        freq_drop = 1 - t3_orders / base_orders if base_orders > 0 else math.nan
+        history_ok = first <= history_cut
+        churned = cust not in active
+        interval_flag = (not churned and not math.isnan(median_gap)
+                         and days_since > factor * median_gap)
+        volume_flag = not churned and history_ok and amount_drop >= drop
+        frequency_flag = not churned and history_ok and freq_drop >= drop
+        reasons, severity = [], 0.0
+        if interval_flag:
+            reasons.append(f"no order for {days_since} days (usual interval "
+                           f"{median_gap:.0f} days)")
+            severity = max(severity, 1 - factor * median_gap / days_since)
+        if volume_flag:
+            reasons.append(f"order volume down {amount_drop:.0%} vs own 12-month baseline")
+            severity = max(severity, min(amount_drop, 1.0))
+        if frequency_flag:
+            reasons.append(f"order frequency down {freq_drop:.0%} vs own 12-month baseline")
+            severity = max(severity, min(freq_drop, 1.0))
+        n_flags = interval_flag + volume_flag + frequency_flag
+        if churned:
+            if not include_churned:
+                continue
+            reasons, score = ["churned"], 0.0
+        elif not n_flags:
+            continue
+        else:
+            score = n_flags + severity
+        rep = reps.get(cust, UNASSIGNED)
+        rows.append({
+            "customer": cust,
+            "name": customers["name"].get(cust, pd.NA) if len(customers) else pd.NA,
+            "rep": pd.NA if rep == UNASSIGNED else rep,
+            "last_order": last, "days_since_last": days_since, "n_order_dates": len(dates),
+            "median_interval_days": median_gap, "trailing_3m_amount": t3_amount,
+            "baseline_3m_amount": base_amount, "amount_drop": amount_drop,
+            "trailing_3m_orders": t3_orders, "baseline_3m_orders": float(base_orders),
+            "frequency_drop": freq_drop,
+            "revenue_at_risk": max(0.0, base_amount - t3_amount),
+            "interval_flag": bool(interval_flag), "volume_flag": bool(volume_flag),
+            "frequency_flag": bool(frequency_flag), "churned": churned,
+            "reasons": "; ".join(reasons), "score": float(score),
+        })
+    if not rows:
+        return empty
+    out = pd.DataFrame(rows, columns=RISK_COLUMNS)
+    out = out.sort_values(["churned", "score", "revenue_at_risk", "customer"],
+                          ascending=[True, False, False, True], kind="stable")
+    return out.reset_index(drop=True)
