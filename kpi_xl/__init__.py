@@ -1,0 +1,39 @@
+"""kpi_xl — sales KPIs behind an Excel template.
+
+input sheets / CSV → :func:`load` (read + validate) → :class:`Dataset` → metrics (pure pandas)
+→ :func:`kpi_summary` / report layout → workbook.
+"""
+
+__version__ = "0.1.0"
+
+from .calendar import BusinessCalendar, Period, parse_period, period_containing
+from .dataset import Dataset, make_dataset
+from .errors import ConfigError, InputError, KpiXlError, Problem, ValidationError
+from .metrics import *  # noqa: F403  (re-exported explicitly through metrics.__all__)
+from .metrics import __all__ as _metrics_all
+from .readers import read_source
+from .settings import Settings
+from .summary import KpiSummary, kpi_summary
+from .validate import load, validate
+
+__all__ = [
+    "BusinessCalendar",
+    "ConfigError",
+    "Dataset",
+    "InputError",
+    "KpiSummary",
+    "KpiXlError",
+    "Period",
+    "Problem",
+    "Settings",
+    "ValidationError",
+    "__version__",
+    "kpi_summary",
+    "load",
+    "make_dataset",
+    "parse_period",
+    "period_containing",
+    "read_source",
+    "validate",
+    *_metrics_all,
+]

@@ -587,3 +587,25 @@ def test_every_opportunity_reaches_first_stage_and_events_are_monotone(ds):
     rank = ev.stage.map({s: i for i, s in enumerate(STAGES)})
     per_opp = rank.groupby(ev.opportunity_id.to_numpy())
     assert (per_opp.max() + 1 == per_opp.count()).all()  # stages 0..k, no gaps
+
+
+def test_funnel_period_basis_conversion_can_exceed_one(main_ds):
+    # T1 in April: approach entries o1, o2; hearing entries o1, o2 and o3 (created in March)
+    df = funnel(main_ds, by="team", basis="period", start="2026-04-01", end="2026-04-30")
+    t1 = df[df.team == "T1"]
+    assert t1.reached.tolist()[:2] == [2, 3]
+    assert t1.conversion_from_previous.iloc[1] == pytest.approx(1.5)
+
+
+def test_funnel_with_custom_stages():
+    cfg = Settings(stages=("lead", "deal", "won"), opportunity_stage="deal")
+    ds = make_dataset(cfg, opportunities=pd.DataFrame({
+        "opportunity_id": ["a", "b", "c"], "rep": ["A", "A", "B"],
+        "created_date": ["2026-04-01"] * 3, "status": ["won", "lost", "open"],
+        "close_date": ["2026-04-09", "2026-04-08", None],
+        "deal_date": [None, "2026-04-03", None],
+    }))
+    df = funnel(ds)
+    assert df.stage.tolist() == ["lead", "deal", "won"]
+    assert reached(df) == [3, 2, 1]
+    assert win_rates(ds).value.iloc[0] == 0.5

@@ -13,9 +13,10 @@ entries whose date is unknown; a bounded one never contains an unknown (NaT) dat
 
 Grouping: ``by`` is None | 'rep' | 'team' | 'segment' | 'product' | 'channel'; the group column
 is named like the dimension (``'group'`` holding ``'(all)'`` when ``by`` is None). Missing group
-values are labelled ``'(blank)'``; teams come from ``ds.rep_team()`` (a rep missing from the
-reps table is its own team). Every group present in the opportunities appears in grouped
-results, with zero counts and NaN rates (plus a note) when it has no data in the period.
+values are labelled ``'(none)'`` (as in :mod:`.actuals`); teams come from ``ds.rep_team()``
+(a rep missing from the reps table is its own team). Every group present in the opportunities
+appears in grouped results, with zero counts and NaN rates (plus a note) when it has no data in
+the period.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ __all__ = [
 ]
 
 ALL_GROUP = "(all)"
-BLANK_GROUP = "(blank)"
+BLANK_GROUP = "(none)"
 GROUP_DIMENSIONS: tuple[str | None, ...] = (None, "rep", "team", "segment", "product", "channel")
 
 _NAT = np.iinfo(np.int64).min  # int64 view of NaT

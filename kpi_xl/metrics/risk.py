@@ -20,7 +20,6 @@ from .customers import (
     _build_spells,
     _customer_groups,
     _customers_table,
-    _day,
     _n_months,
     _valid_orders,
 )
@@ -84,7 +83,7 @@ def at_risk_customers(ds: Dataset, *, as_of: Any = None, interval_factor: float 
     factor = (ds.settings.at_risk_interval_factor if interval_factor is None
               else float(interval_factor))
     drop = ds.settings.at_risk_drop if drop is None else float(drop)
-    day = _as_of(ds, as_of) if as_of is None else _day(as_of)
+    day = _as_of(ds, as_of)
     empty = pd.DataFrame({c: pd.Series(dtype=object) for c in RISK_COLUMNS})
     if day is None:
         return empty

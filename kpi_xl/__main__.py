@@ -1,0 +1,5 @@
+"""python -m kpi_xl …"""
+
+from .cli import entry
+
+entry()

@@ -1,0 +1,192 @@
+"""Logo churn, revenue retention (GRR/NRR) and the churn trend."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kpi_xl.calendar import parse_period
+from kpi_xl.dataset import make_dataset
+from kpi_xl.errors import ConfigError
+from kpi_xl.metrics._result import Ratio
+from kpi_xl.metrics.churn import baseline_window, churn_trend, logo_churn, revenue_retention
+from kpi_xl.settings import Settings
+
+T = pd.Timestamp
+
+
+def ds_of(rows, customers=None, **kw):
+    o = pd.DataFrame(list(rows), columns=["date", "customer", "amount"]) if rows else \
+        pd.DataFrame({"date": [], "customer": [], "amount": []})
+    o["date"] = pd.to_datetime(o["date"])
+    extra = {"customers": pd.DataFrame(customers)} if customers is not None else {}
+    return make_dataset(Settings(**kw), orders=o, **extra)
+
+
+# April 2025, N = 3: A churns Apr 15 (order Jan 15); B active (Mar 1); C new Apr 2;
+# E starts Apr 1 and ends Apr 20 (started and churned inside April).
+CHURN_ROWS = [("2025-01-15", "A", 100.0), ("2025-03-01", "B", 50.0), ("2025-04-02", "C", 20.0),
+              ("2025-04-01", "E", 5.0)]
+CHURN_CUSTOMERS = {"customer": ["A", "B", "C", "E"], "rep": ["r1", "r1", "r2", "r2"],
+                   "end_date": [None, None, None, T("2025-04-20")]}
+
+
+@pytest.mark.parametrize(("definition", "value", "num", "den"), [
+    pytest.param("active_at_start", 0.5, 1, 2, id="active-at-start-excludes-E"),
+    pytest.param("inclusive", 0.5, 2, 4, id="inclusive-counts-E"),
+])
+def test_logo_churn_definitions(definition, value, num, den):
+    r = logo_churn(ds_of(CHURN_ROWS, CHURN_CUSTOMERS), "2025-04-01", "2025-04-30",
+                   definition=definition)
+    assert isinstance(r, Ratio)
+    assert (r.value, r.numerator, r.denominator, r.definition) == (value, num, den, definition)
+
+
+def test_logo_churn_definitions_differ_on_the_same_data():
+    ds = ds_of(CHURN_ROWS[:1] + CHURN_ROWS[2:], CHURN_CUSTOMERS)  # A, C, E
+    a = logo_churn(ds, "2025-04-01", "2025-04-30", definition="active_at_start")
+    b = logo_churn(ds, "2025-04-01", "2025-04-30", definition="inclusive")
+    assert (a.value, a.numerator, a.denominator) == (1.0, 1, 1)
+    assert "1 customer(s) who started and churned inside the period are left out" in a.note
+    assert (b.value, b.numerator, b.denominator) == (2 / 3, 2, 3)
+
+
+def test_logo_churn_default_definition_comes_from_settings():
+    ds = ds_of(CHURN_ROWS, CHURN_CUSTOMERS, churn_definition="inclusive")
+    assert logo_churn(ds, parse_period("2025-04")).definition == "inclusive"
+
+
+@pytest.mark.parametrize(("rows", "definition", "note"), [
+    pytest.param([], "active_at_start", "no customers active at the start of the period",
+                 id="empty-active-at-start"),
+    pytest.param([], "inclusive", "no customers active in the period", id="empty-inclusive"),
+    pytest.param([("2025-04-10", "C", 1.0)], "active_at_start",
+                 "no customers active at the start of the period", id="only-new-customer"),
+])
+def test_logo_churn_zero_denominator_is_nan_with_note(rows, definition, note):
+    r = logo_churn(ds_of(rows), "2025-04-01", "2025-04-30", definition=definition)
+    assert math.isnan(r.value) and r.note == note
+
+
+def test_logo_churn_at_exactly_n_months():
+    ds = ds_of([("2025-01-15", "A", 1.0)])
+    assert logo_churn(ds, "2025-04-01", "2025-04-14").value == 0.0
+    assert logo_churn(ds, "2025-04-15", "2025-04-30").value == 1.0
+
+
+def test_logo_churn_by_rep():
+    got = logo_churn(ds_of(CHURN_ROWS, CHURN_CUSTOMERS), "2025-04-01", "2025-04-30",
+                     definition="inclusive", by="rep").set_index("rep")
+    assert got.loc["r1", "value"] == 0.5  # A churned, B not
+    assert got.loc["r2", "value"] == 0.5  # E churned, C not
+    assert list(got.columns) == ["value", "numerator", "denominator", "definition", "note"]
+
+
+def test_logo_churn_rejects_unknown_definition():
+    with pytest.raises(ConfigError):
+        logo_churn(ds_of([]), "2025-04-01", "2025-04-30", definition="bogus")
+
+
+# ---------------------------------------------------------------------------------------------
+# revenue retention
+
+RET_ROWS = [
+    ("2024-04-10", "A", 100.0), ("2024-04-20", "B", 50.0),        # April 2024 (YoY base)
+    ("2025-03-05", "A", 40.0), ("2025-03-06", "D", 60.0),         # March 2025 (previous period)
+    ("2025-04-02", "A", 120.0), ("2025-04-03", "C", 80.0), ("2025-04-09", "D", 30.0),
+]
+
+
+@pytest.mark.parametrize(("baseline", "base", "retained", "current", "grr", "nrr"), [
+    pytest.param("year_over_year", 150.0, 100.0, 120.0, 100 / 150, 120 / 150, id="yoy"),
+    pytest.param("previous_period", 100.0, 70.0, 150.0, 0.7, 1.5, id="previous-period"),
+])
+def test_revenue_retention_baselines(baseline, base, retained, current, grr, nrr):
+    r = revenue_retention(ds_of(RET_ROWS), "2025-04-01", "2025-04-30", baseline=baseline)
+    assert (r["base_revenue"], r["retained"], r["current_from_base"]) == (base, retained, current)
+    assert r["grr"] == pytest.approx(grr) and r["nrr"] == pytest.approx(nrr)
+    assert r["gross_revenue_churn"] == pytest.approx(1 - grr)
+    assert r["net_revenue_churn"] == pytest.approx(1 - nrr)
+    assert r["definition"] == baseline
+    assert "left out" in r["note"]
+
+
+def test_revenue_retention_nan_when_no_base_revenue():
+    r = revenue_retention(ds_of([("2025-04-02", "A", 10.0)]), "2025-04-01", "2025-04-30")
+    assert math.isnan(r["grr"]) and math.isnan(r["nrr"])
+    assert r["base_revenue"] == 0.0
+    assert r["note"] == "no revenue from any customer in the base window"
+    empty = revenue_retention(ds_of([]), "2025-04-01", "2025-04-30")
+    assert math.isnan(empty["nrr"])
+
+
+def test_revenue_retention_by_rep():
+    customers = {"customer": ["A", "B", "C", "D"], "rep": ["r1", "r2", "r1", "r2"]}
+    got = revenue_retention(ds_of(RET_ROWS, customers), "2025-04-01", "2025-04-30",
+                            baseline="year_over_year", by="rep").set_index("rep")
+    assert got.loc["r1", "nrr"] == pytest.approx(1.2)   # A 100 → 120, C new (left out)
+    assert got.loc["r2", "grr"] == 0.0                   # B 50 → 0
+
+
+@pytest.mark.parametrize(("start", "end", "baseline", "expected"), [
+    ("2025-04-01", "2025-04-30", "year_over_year", ("2024-04-01", "2024-04-30")),
+    ("2025-04-01", "2025-04-30", "previous_period", ("2025-03-01", "2025-03-31")),
+    ("2025-02-01", "2025-02-28", "year_over_year", ("2024-02-01", "2024-02-29")),
+    ("2025-04-01", "2025-06-30", "previous_period", ("2025-01-01", "2025-03-31")),
+    ("2025-04-05", "2025-04-14", "previous_period", ("2025-03-26", "2025-04-04")),
+    ("2025-04-05", "2025-04-14", "year_over_year", ("2024-04-05", "2024-04-14")),
+])
+def test_baseline_window(start, end, baseline, expected):
+    assert baseline_window(start, end, baseline) == (T(expected[0]), T(expected[1]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(events=st.lists(st.tuples(st.integers(0, 500), st.sampled_from("ABCDE"),
+                                 st.floats(-50, 1000)), max_size=30),
+       start=st.integers(0, 500), length=st.integers(0, 90),
+       baseline=st.sampled_from(["year_over_year", "previous_period"]),
+       definition=st.sampled_from(["active_at_start", "inclusive"]))
+def test_rates_stay_in_range(events, start, length, baseline, definition):
+    base = T("2024-01-01")
+    ds = ds_of([(base + pd.Timedelta(days=d), c, a) for d, c, a in events])
+    s = base + pd.Timedelta(days=start)
+    e = s + pd.Timedelta(days=length)
+    r = revenue_retention(ds, s, e, baseline=baseline)
+    if r["base_revenue"] > 0:
+        assert 0 <= r["grr"] <= 1 + 1e-12
+        assert r["nrr"] >= 0
+        assert r["retained"] <= r["current_from_base"] + 1e-9
+    else:
+        assert math.isnan(r["grr"]) and math.isnan(r["nrr"])
+    lc = logo_churn(ds, s, e, definition=definition)
+    assert math.isnan(lc.value) or 0 <= lc.value <= 1
+
+
+# ---------------------------------------------------------------------------------------------
+# trend
+
+
+def test_churn_trend_one_row_per_month():
+    ds = ds_of(CHURN_ROWS + RET_ROWS[:2], CHURN_CUSTOMERS)
+    got = churn_trend(ds, ["2025-03-01", "2025-04-01", (T("2025-04-01"), T("2025-04-30"))],
+                      definition="active_at_start", baseline="year_over_year")
+    assert got["period_start"].tolist() == [T("2025-03-01"), T("2025-04-01"), T("2025-04-01")]
+    april = got.iloc[1]
+    assert (april["active_at_start"], april["new"], april["reactivated"], april["churned"],
+            april["active_at_end"]) == (2, 2, 0, 2, 2)
+    assert april["logo_churn"] == 0.5
+    assert april["nrr"] == pytest.approx(0.0)  # April 2024 buyers A, B bought nothing in 4/2025
+    assert got.iloc[1].drop("period_start").equals(got.iloc[2].drop("period_start"))
+    assert set(got["churn_definition"]) == {"active_at_start"}
+    assert set(got["nrr_baseline"]) == {"year_over_year"}
+
+
+def test_churn_trend_empty():
+    got = churn_trend(ds_of([]), ["2025-04-01"])
+    assert got.loc[0, "active_at_start"] == 0
+    assert math.isnan(got.loc[0, "logo_churn"]) and math.isnan(got.loc[0, "nrr"])
+    assert churn_trend(ds_of([]), []).empty
