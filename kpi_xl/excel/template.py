@@ -133,6 +133,9 @@ _TEXT = {
             ("3. 更新", "コマンド `kpi-xl refresh BOOK`（BOOK = このファイル）を実行するか、"
                        "下のボタンを押すと、レポートのシートが作成・更新されます。"),
         ),
+        "step3_no_macro": "コマンド `kpi-xl refresh BOOK`（BOOK = このファイル）を実行すると、"
+                          "レポートのシートが作成・更新されます（マクロ版の .xlsm では"
+                          "ボタンでも実行できます）。",
         "button_note": "ボタンは Windows / Mac の Excel で動きます（Python と xlwings が必要）。"
                        "ブックと同じフォルダにある、ブックと同じ名前の .py ファイルを実行します。"
                        "ブック名を変えたら .py ファイルの名前も合わせてください。",
@@ -165,6 +168,9 @@ _TEXT = {
             ("3. Refresh", "Run `kpi-xl refresh BOOK` (BOOK = this file) or press the button "
                            "below: the report tabs are created or updated."),
         ),
+        "step3_no_macro": "Run `kpi-xl refresh BOOK` (BOOK = this file): the report tabs are "
+                          "created or updated (the macro workbook, .xlsm, also has a button "
+                          "for it).",
         "button_note": "The button works in desktop Excel on Windows and macOS (needs Python "
                        "and xlwings). It runs the .py file named like this workbook in the same "
                        "folder; rename both together.",
@@ -550,7 +556,9 @@ class _Builder:
         row += 3
         ws.write_string(row, 0, t["steps_h"], f.section)
         row += 1
-        for head, text in t["steps"]:
+        for i, (head, text) in enumerate(t["steps"]):
+            if i == len(t["steps"]) - 1 and not self.macro:
+                text = t["step3_no_macro"]
             ws.write_string(row, 0, head, f.label)
             ws.write_string(row, 1, text, f.wrap)
             ws.set_row(row, 32)
@@ -582,6 +590,8 @@ class _Builder:
             ws.write_string(row, 1, desc, f.wrap)
             row += 1
         ws.hide_gridlines(2)
+        ws.set_landscape()
+        ws.fit_to_pages(1, 0)
 
     def settings_sheet(self) -> None:
         spec = TABLES["settings"]

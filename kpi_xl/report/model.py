@@ -1,0 +1,187 @@
+"""The report model: what the generated sheets hold, independent of how they are written.
+
+The layout (:mod:`kpi_xl.report.layout`) builds a :class:`Report` from the engine's results;
+each renderer (openpyxl file, live Excel via xlwings) writes the same model, so both targets
+show the same sheets, cells, number formats and charts.
+
+Positions are decided here, not by renderers: every block has a top-left cell (0-based row and
+column) assigned by :meth:`Sheet.add`, which flows sections top to bottom with a chart to the
+right of its table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "FORMATS",
+    "Chart",
+    "Column",
+    "Conditional",
+    "Report",
+    "Series",
+    "Sheet",
+    "Table",
+    "Text",
+]
+
+# Logical formats → Excel number formats (the currency symbol is filled in per report).
+FORMATS = {
+    "text": "@",
+    "int": "#,##0",
+    "number": "#,##0.0",
+    "currency": '"{sym}"#,##0',
+    "pct": "0.0%",
+    "date": "yyyy-mm-dd",
+    "month": "yyyy-mm",
+    "days": "#,##0.0",
+    "general": "General",
+}
+CURRENCY_SYMBOLS = {"JPY": "¥", "USD": "$", "EUR": "€", "GBP": "£"}
+
+
+@dataclass
+class Column:
+    key: str
+    header: str
+    fmt: str = "general"  # a key of FORMATS
+
+    def number_format(self, currency: str) -> str:
+        return FORMATS[self.fmt].replace("{sym}", CURRENCY_SYMBOLS.get(currency, ""))
+
+
+@dataclass
+class Conditional:
+    """Conditional formatting on one column of a table.
+
+    kind 'traffic' — red below ``low``, amber from ``low`` to below ``high``, green from ``high``
+    (e.g. achievement 0.8 / 1.0); kind 'scale' — a 3-colour scale (matrix tables, all numeric
+    columns when ``column`` is '*').
+    """
+
+    column: str
+    kind: str = "traffic"
+    low: float = 0.8
+    high: float = 1.0
+
+
+@dataclass
+class Table:
+    name: str  # unique per sheet; also the Excel table name suffix
+    title: str
+    columns: list[Column]
+    rows: list[list[Any]]
+    conditional: list[Conditional] = field(default_factory=list)
+    note: str = ""
+    row: int = 0  # top-left cell of the title, 0-based, set by Sheet.add
+    col: int = 0
+
+    @property
+    def header_row(self) -> int:
+        return self.row + 1
+
+    @property
+    def first_data_row(self) -> int:
+        return self.row + 2
+
+    @property
+    def height(self) -> int:
+        """Rows used: title, header, data (at least one, for 'no data'), note."""
+        return 2 + max(len(self.rows), 1) + (1 if self.note else 0)
+
+    def column_index(self, key: str) -> int:
+        for i, c in enumerate(self.columns):
+            if c.key == key:
+                return self.col + i
+        raise KeyError(f"table {self.name} has no column {key!r}")
+
+
+@dataclass
+class Series:
+    column: str  # key of a column of the chart's table
+    kind: str | None = None  # overrides the chart kind (combo charts: 'line' over 'column')
+    secondary: bool = False
+
+
+@dataclass
+class Chart:
+    kind: str  # column | bar | line | pie | doughnut
+    title: str
+    table: str  # name of the table on the same sheet holding the data
+    category: str  # column key for the categories
+    series: list[Series]
+    y_title: str = ""
+    y_format: str = ""  # FORMATS key for the value axis
+    width_cols: int = 8
+    height_rows: int = 15
+    row: int = 0
+    col: int = 0
+
+
+@dataclass
+class Text:
+    lines: list[str]
+    style: str = "note"  # title | subtitle | note
+    row: int = 0
+    col: int = 0
+
+    @property
+    def height(self) -> int:
+        return len(self.lines)
+
+
+@dataclass
+class Sheet:
+    name: str  # Excel-safe, unique (see naming.sheet_name)
+    kind: str  # dashboard | rep | churn | external
+    title: str
+    tables: list[Table] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    texts: list[Text] = field(default_factory=list)
+    rep: str | None = None
+    next_row: int = 0
+
+    def add_text(self, lines: list[str], style: str = "note") -> Text:
+        t = Text(lines, style, self.next_row, 0)
+        self.texts.append(t)
+        self.next_row += t.height + (1 if style != "title" else 0)
+        return t
+
+    def add(self, table: Table, *charts: Chart, gap: int = 2) -> Table:
+        """Place ``table`` at the next free row and its charts to its right, side by side."""
+        table.row, table.col = self.next_row, 0
+        self.tables.append(table)
+        col = max(len(table.columns), 4) + 1
+        height = table.height
+        for ch in charts:
+            ch.row, ch.col = self.next_row, col
+            col += ch.width_cols + 1
+            height = max(height, ch.height_rows)
+            self.charts.append(ch)
+        self.next_row += height + gap
+        return table
+
+    def table(self, name: str) -> Table:
+        for t in self.tables:
+            if t.name == name:
+                return t
+        raise KeyError(name)
+
+
+@dataclass
+class Report:
+    sheets: list[Sheet]
+    locale: str
+    currency: str
+    generated_at: dt.datetime
+    source: str
+    as_of: dt.date
+    definitions: dict[str, str]
+
+    def sheet(self, name: str) -> Sheet:
+        for s in self.sheets:
+            if s.name == name:
+                return s
+        raise KeyError(name)
