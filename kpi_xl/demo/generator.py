@@ -65,7 +65,8 @@ SEGMENTS = {
 SEGMENT_WEIGHTS = (0.35, 0.25, 0.25, 0.15)
 PRODUCTS = ("Standard", "Enterprise", "導入支援", "保守サポート")
 PRODUCT_WEIGHTS = (0.40, 0.25, 0.15, 0.20)
-UNIT_PRICE = {"Standard": 48_000, "Enterprise": 150_000, "導入支援": 300_000, "保守サポート": 20_000}
+UNIT_PRICE = {"Standard": 48_000, "Enterprise": 150_000, "導入支援": 300_000,
+              "保守サポート": 20_000}
 CHANNELS = ("Web", "展示会", "紹介", "Outbound")
 CHANNEL_WEIGHTS = (0.35, 0.18, 0.20, 0.27)
 STEP_RATES = (0.70, 0.60, 0.55, 0.50)  # approach→hearing→proposal→closing→won
@@ -76,6 +77,7 @@ SEASON = {1: 0.90, 2: 1.05, 3: 1.35, 4: 0.95, 5: 0.90, 6: 1.00, 7: 1.00, 8: 0.65
 N_BASE_CUSTOMERS = 150
 N_CHURNED, N_AT_RISK, N_ENDED, N_REACTIVATED = 15, 10, 2, 3
 LEADS_PER_REP_MONTH = 14.0
+PIPELINE_LEAD_MONTHS = 3
 ROUTINE_ACTIVITIES_PER_DAY = 3.4
 
 _NAME_HEAD = ("東和", "大和", "北辰", "三協", "富士", "青葉", "中央", "日東", "丸栄", "東邦",
@@ -136,15 +138,18 @@ class _Generator:
         self.start64 = _d64(self.start)
         # Company year-end break (12/29–1/3 weekdays) for every year touched, through the FY end.
         fy_end_year = self.end.year + (1 if self.end.month >= 4 else 0)
+        # Deals created up to PIPELINE_LEAD_MONTHS before the window and still running at its
+        # start are part of the data (their early stage dates precede the window).
+        self.pre_start = _month_start(self.start, -PIPELINE_LEAD_MONTHS)
         hol = []
-        for y in range(self.start.year - 1, fy_end_year + 1):
+        for y in range(self.pre_start.year - 1, fy_end_year + 1):
             for d in (dt.date(y, 12, 29), dt.date(y, 12, 30), dt.date(y, 12, 31),
                       dt.date(y + 1, 1, 2), dt.date(y + 1, 1, 3)):
                 if d.weekday() < 5:
                     hol.append(d)
-        self.custom_holidays = hol
+        self.custom_holidays = [d for d in hol if self.start <= d <= dt.date(fy_end_year, 3, 31)]
         self.cal = np.busdaycalendar(holidays=np.array(hol, dtype="datetime64[D]"))
-        all_days = np.arange(self.start64, self.end64 + 1)
+        all_days = np.arange(_d64(self.pre_start), self.end64 + 1)
         self.bdays = all_days[np.is_busday(all_days, busdaycal=self.cal)]
         self.bday_month = self.bdays.astype("datetime64[M]").astype(int) % 12 + 1
         self.month_starts = pd.date_range(self.start, self.end, freq="MS")
@@ -164,8 +169,9 @@ class _Generator:
         d = np.busday_offset(d, 0, roll="forward", busdaycal=self.cal)
         return np.busday_offset(d, n.astype(int), roll="forward", busdaycal=self.cal)
 
-    def _tenure(self, rep: str) -> tuple[np.datetime64, np.datetime64]:
-        lo, hi = self.start64, self.end64
+    def _tenure(self, rep: str, lo: np.datetime64 | None = None
+                ) -> tuple[np.datetime64, np.datetime64]:
+        lo, hi = (self.start64 if lo is None else lo), self.end64
         if rep == LEAVER:
             hi = min(hi, self.leave_date)
         if rep == SUCCESSOR:
@@ -280,10 +286,10 @@ class _Generator:
         rng = self.rng
         rows = []
         for name, _team, volume, skill, size, _act in REPS:
-            lo, hi = self._tenure(name)
+            lo, hi = self._tenure(name, _d64(self.pre_start))
             if hi < lo:
                 continue
-            for ms in self.month_starts:
+            for ms in pd.date_range(self.pre_start, self.end, freq="MS"):
                 m0 = max(_d64(ms), lo)
                 m1 = min(_d64(ms + pd.offsets.MonthEnd(0)), hi)
                 i0 = np.searchsorted(self.bdays, m0)
@@ -292,7 +298,7 @@ class _Generator:
                     continue
                 frac = (i1 - i0) / 21.0
                 ramp = 1.0
-                if name == SUCCESSOR and lo > self.start64:
+                if name == SUCCESSOR and lo > _d64(self.pre_start):
                     months_in = (ms.year * 12 + ms.month) - (
                         lo.astype(object).year * 12 + lo.astype(object).month)
                     ramp = (0.4, 0.7, 0.9)[months_in] if months_in < 3 else 1.0
@@ -331,10 +337,13 @@ class _Generator:
                         np.where(reached[:, 1], proposal,
                                  np.where(reached[:, 0], hearing, approach)))
         close = np.where(won, self._add_bdays(last, d_w), self._add_bdays(last, d_l))
-        # Fiscal-year-end / calendar-year-end push: early-April/January closes pulled back.
+        # Fiscal-year-end / calendar-year-end push: early-April/January closes pulled back;
+        # summer holidays (お盆) push August decisions into September.
         for i in range(n):
             c = close[i].astype(object)
-            if c.day <= 20 and c.month in (4, 1) and rng.random() < 0.5:
+            if c.month == 8 and rng.random() < 0.3:
+                close[i] = self._add_bdays(close[i:i + 1], rng.integers(10, 20, size=1))[0]
+            elif c.day <= 25 and c.month in (4, 1) and rng.random() < 0.65:
                 lo = _d64(dt.date(c.year, 3, 18) if c.month == 4 else dt.date(c.year - 1, 12, 14))
                 hi = lo + 13
                 lo = max(lo, last[i])
@@ -368,12 +377,15 @@ class _Generator:
         orig_rep = rep.copy()
         handed = (rep == LEAVER) & (is_open | (close > self.leave_date))
         rep = np.where(handed, SUCCESSOR, rep)
-        self.opp = pd.DataFrame({
+        opp = pd.DataFrame({
             "rep": rep, "orig_rep": orig_rep, "created": created, "approach": approach,
             "hearing": hearing, "proposal": proposal, "closing": closing, "close": close,
             "status": status, "stage": stage, "amount": amount, "product": product,
             "channel": channel, "segment": segment, "existing": existing, "cust": -1,
         })
+        # Keep the deals of the window: created in it, or still running at its start.
+        keep = (created >= self.start64) | is_open | (close >= self.start64)
+        self.opp = opp[keep].reset_index(drop=True)
         self._assign_customers()
 
     def _assign_customers(self) -> None:
@@ -530,7 +542,7 @@ class _Generator:
             if n == 0:
                 continue
             other = rng.choice(PRODUCTS, size=n, p=PRODUCT_WEIGHTS)
-            prod = np.where(rng.random(n) < 0.65, c.product, other)
+            prod = np.where((rng.random(n) < 0.65) | (qty_scale < 1), c.product, other)
             qty = np.maximum(1, np.round(c.size * rng.gamma(4.0, 0.25, n) * qty_scale))
             price = np.array([UNIT_PRICE[p] for p in prod]) * (1 - c.discount)
             amount = np.round(qty * price, -2)
@@ -545,7 +557,6 @@ class _Generator:
     def _activities(self) -> None:
         rng = self.rng
         o = self.opp
-        nat = np.datetime64("NaT", "D")
         recs_date, recs_rep, recs_cust, recs_type, recs_opp = [], [], [], [], []
 
         def rep_on(i: int, day: np.datetime64) -> str:
@@ -623,11 +634,10 @@ class _Generator:
                 recs_cust.append(cust)
                 recs_type.append(kind)
                 recs_opp.append(oid)
-        del nat
         df = pd.DataFrame({"date": pd.to_datetime(np.array(recs_date, dtype="datetime64[D]")),
                            "rep": recs_rep, "customer": recs_cust, "type": recs_type,
                            "opportunity_id": recs_opp})
-        df = df[df.date <= pd.Timestamp(self.end)]
+        df = df[(df.date >= pd.Timestamp(self.start)) & (df.date <= pd.Timestamp(self.end))]
         self.activities = df.sort_values(["date", "rep"], kind="stable").reset_index(drop=True)
 
     def _stage_history(self) -> None:
@@ -677,7 +687,7 @@ class _Generator:
         factors = rng.permutation([0.82, 0.88, 0.92, 0.95, 0.98, 1.0, 1.02, 1.05, 1.08, 1.12,
                                    1.18, 1.25])
         rows = []
-        for (name, team, *_), f in zip(REPS, factors, strict=True):
+        for (name, *_), f in zip(REPS, factors, strict=True):
             lo, hi = self._tenure(name)
             first_m = pd.Timestamp(lo).to_period("M")
             last_m = pd.Timestamp(hi).to_period("M") if name == LEAVER else months[-1]
