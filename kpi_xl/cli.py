@@ -47,7 +47,40 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--as-of", help="date to measure pace and forecast at (default: the last "
                                    "date in the data)")
     m.add_argument("--json", action="store_true", help="every figure and definition as JSON")
+
+    t = sub.add_parser("template", help="write an empty input template (.xlsx, or .xlsm + .py)")
+    t.add_argument("out", help="output workbook path")
+    t.add_argument("--locale", choices=("ja", "en"), default="ja")
+    t.add_argument("--macro", action="store_true",
+                   help="an .xlsm with xlwings' VBA and the 'Generate rep tabs' button, plus "
+                        "its companion Python module")
+
+    r = sub.add_parser("refresh", help="recompute and replace the generated sheets of a book")
+    r.add_argument("book", help="the filled template (.xlsx/.xlsm)")
+    r.add_argument("-o", "--out", help="write the refreshed workbook here (default: in place)")
+    r.add_argument("--as-of", help="measure pace and forecast at this date")
+    r.add_argument("--period", help="scorecard period (default: month of the as-of date)")
+    r.add_argument("--locale", choices=("ja", "en"), help="labels of the generated sheets")
+    r.add_argument("--quiet", action="store_true", help="no progress line")
+
+    d = sub.add_parser("demo", help="template + bundled demo data + refresh → one workbook")
+    d.add_argument("out", nargs="?", default="kpi_demo.xlsx")
+    d.add_argument("--locale", choices=("ja", "en"), default="ja")
+    d.add_argument("--quiet", action="store_true", help="no progress line")
     return p
+
+
+def _progress(err: TextIO, quiet: bool):
+    if quiet:
+        return None
+
+    def report(i: int, n: int, rep: str) -> None:
+        err.write(f"\r[{i}/{n}] {rep}" + " " * 20)
+        if i == n:
+            err.write("\n")
+        err.flush()
+
+    return report
 
 
 def _load(args: argparse.Namespace):  # -> Dataset
@@ -56,7 +89,9 @@ def _load(args: argparse.Namespace):  # -> Dataset
     if args.demo:
         from .demo import DATA_DIR
 
-        return load(DATA_DIR)
+        ds = load(DATA_DIR)
+        ds.source = "kpi_xl bundled demo data"
+        return ds
     if not args.source:
         raise ConfigError("give a SOURCE (workbook or CSV folder) or --demo")
     return load(args.source)
@@ -96,8 +131,9 @@ def render_text(s: KpiSummary, currency: str = "JPY") -> str:
         rows = []
         for r in card.itertuples():
             u = "currency" if r.unit == "currency" else "count"
-            rows.append([r.group, r.metric, _fmt(r.target, u, currency), _fmt(r.actual, u, currency),
-                         _fmt(r.achievement, "pct"), _fmt(r.pace, "pct"),
+            rows.append([r.group, r.metric, _fmt(r.target, u, currency),
+                         _fmt(r.actual, u, currency), _fmt(r.achievement, "pct"),
+                         _fmt(r.pace, "pct"),
                          _fmt(r.forecast, u, currency), _fmt(r.gap, u, currency),
                          _fmt(r.required_per_day, u, currency)])
         out += [f"Scorecard by {s.by}", _table(rows, [s.by, "metric", "target", "actual",
@@ -179,6 +215,34 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
     try:
         if args.command == "metrics":
             return _cmd_metrics(args, out)
+        if args.command == "template":
+            from .excel.companion import write_template
+
+            for path in write_template(args.out, locale=args.locale, macro=args.macro):
+                out.write(f"wrote {path}\n")
+            return 0
+        if args.command == "refresh":
+            from .refresh import refresh
+
+            ds_period = None
+            if args.period:
+                from .validate import load
+
+                fy = load(args.book).settings.fiscal_year_start
+                ds_period = parse_period(args.period, fy)
+            path = refresh(args.book, args.out,
+                           as_of=_date_arg(args.as_of) if args.as_of else None,
+                           period=ds_period, locale=args.locale,
+                           progress=_progress(err, args.quiet))
+            out.write(f"wrote {path}\n")
+            return 0
+        if args.command == "demo":
+            from .refresh import demo_workbook
+
+            path = demo_workbook(args.out, locale=args.locale,
+                                 progress=_progress(err, args.quiet))
+            out.write(f"wrote {path}\n")
+            return 0
         raise ConfigError(f"unknown command {args.command}")  # pragma: no cover
     except KpiXlError as exc:
         err.write(f"kpi-xl: {exc}\n")

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import os
 from collections.abc import Mapping
 
 import pandas as pd
@@ -464,6 +465,6 @@ def _label(name: str, st: Settings) -> str:
 def load(source: object, *, settings: Settings | None = None) -> Dataset:
     """Read and validate ``source`` (workbook path, CSV folder or dict of DataFrames)."""
     raws = read_source(source)
-    label = str(source) if isinstance(source, (str, bytes)) or hasattr(source, "__fspath__") \
-        else "(in memory)"
+    label = os.path.basename(os.path.normpath(os.fspath(source))) if isinstance(
+        source, (str, os.PathLike)) else "(in memory)"
     return validate(raws, settings, source=label)

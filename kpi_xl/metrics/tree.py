@@ -39,7 +39,7 @@ from ..dataset import Dataset
 from .achievement import calendar_of
 from .actuals import metric_events
 
-__all__ = ["DRIVERS", "KpiTree", "back_solve", "kpi_tree", "measure_drivers"]
+__all__ = ["DRIVERS", "KpiTree", "back_solve", "driver_benchmarks", "kpi_tree", "measure_drivers"]
 
 DRIVERS = ("leads_per_month", "conversion", "win_rate", "avg_deal_size")
 DRIVER_LABELS = {
@@ -138,7 +138,10 @@ class KpiTree:
     business_days_remaining: int
 
 
-def _benchmarks(ds: Dataset, as_of: dt.date, lookback_months: int) -> dict[str, float]:
+def driver_benchmarks(ds: Dataset, as_of: dt.date, lookback_months: int = 12
+                      ) -> dict[str, float]:
+    """75th percentile of each driver across active reps with ≥ 5 closed deals in the window
+    (pass the result to :func:`kpi_tree` when building many reps' trees)."""
     reps = ds.reps.loc[ds.reps["active"], "rep"].tolist()
     vals: dict[str, list[float]] = {d: [] for d in DRIVERS}
     for r in reps:
@@ -153,9 +156,11 @@ def _benchmarks(ds: Dataset, as_of: dt.date, lookback_months: int) -> dict[str, 
 
 def kpi_tree(ds: Dataset, period: Period, *, rep: str | None = None,
              as_of: dt.date | None = None, target: float | None = None,
-             lookback_months: int = 12) -> KpiTree:
+             lookback_months: int = 12,
+             benchmarks: dict[str, float] | None = None) -> KpiTree:
     """Measure the drivers, back-solve the plan to the revenue target of ``period`` and rank
-    the levers (module docstring). ``target`` defaults to the rep's (or everyone's) revenue
+    the levers (module docstring). ``benchmarks`` (from :func:`driver_benchmarks`) saves
+    recomputing them per rep. ``target`` defaults to the rep's (or everyone's) revenue
     targets summed over the period; without one the plan's needs are NaN."""
     from .achievement import target_totals
     from .actuals import actuals
@@ -179,7 +184,10 @@ def kpi_tree(ds: Dataset, period: Period, *, rep: str | None = None,
     plan = back_solve(target, actual, drivers, remaining, ds.settings.activity_types)
 
     run_rate = math.prod(drivers[d] for d in DRIVERS)
-    bench = _benchmarks(ds, as_of, lookback_months) if rep else {d: math.nan for d in DRIVERS}
+    if not rep:
+        bench = {d: math.nan for d in DRIVERS}
+    else:
+        bench = benchmarks or driver_benchmarks(ds, as_of, lookback_months)
     rows = []
     for d in DRIVERS:
         cur = drivers[d]

@@ -38,6 +38,7 @@ FORMATS = {
     "month": "yyyy-mm",
     "days": "#,##0.0",
     "general": "General",
+    "auto": "General",  # per-row: Table.row_fmt gives the format of each row
 }
 CURRENCY_SYMBOLS = {"JPY": "¥", "USD": "$", "EUR": "€", "GBP": "£"}
 
@@ -75,6 +76,7 @@ class Table:
     rows: list[list[Any]]
     conditional: list[Conditional] = field(default_factory=list)
     note: str = ""
+    row_fmt: list[str] | None = None  # format of each row for the columns whose fmt is 'auto'
     row: int = 0  # top-left cell of the title, 0-based, set by Sheet.add
     col: int = 0
 
@@ -90,6 +92,13 @@ class Table:
     def height(self) -> int:
         """Rows used: title, header, data (at least one, for 'no data'), note."""
         return 2 + max(len(self.rows), 1) + (1 if self.note else 0)
+
+    def cell_format(self, row: int, col: int, currency: str) -> str:
+        """Excel number format of data cell (row, col), both 0-based within the table."""
+        column = self.columns[col]
+        if column.fmt == "auto" and self.row_fmt is not None:
+            return Column(column.key, column.header, self.row_fmt[row]).number_format(currency)
+        return column.number_format(currency)
 
     def column_index(self, key: str) -> int:
         for i, c in enumerate(self.columns):

@@ -1,0 +1,443 @@
+"""Report layout: engine results → :class:`~kpi_xl.report.model.Report` (pure, no I/O).
+
+Sheets: the dashboard, one tab per active rep, churn, and external factors (when present).
+Every sheet opens with its title and a line saying when, from what data and as of which date it
+was generated, followed by the metric definitions in force.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pandas as pd
+
+from ..calendar import Period, month_periods, period_containing
+from ..dataset import Dataset
+from ..metrics.achievement import scorecard, target_totals
+from ..metrics.actuals import actuals, metric_def
+from ..metrics.churn import churn_trend
+from ..metrics.customers import cohort_retention
+from ..metrics.funnel import funnel
+from ..metrics.risk import at_risk_customers
+from ..metrics.tree import DRIVER_LABELS, driver_benchmarks, kpi_tree
+from ..schema import activity_label, stage_label
+from .model import Chart, Column, Conditional, Report, Series, Sheet, Table
+from .naming import unique_sheet_names
+
+__all__ = ["LABELS", "build_report"]
+
+LABELS: dict[str, dict[str, str]] = {
+    "dashboard": {"en": "Dashboard", "ja": "ダッシュボード"},
+    "dashboard_title": {"en": "Sales KPI dashboard", "ja": "営業KPIダッシュボード"},
+    "churn": {"en": "Churn", "ja": "離反分析"},
+    "churn_title": {"en": "Customer churn and retention", "ja": "顧客の離反と継続"},
+    "external": {"en": "External trends", "ja": "外部要因と推移"},
+    "external_title": {"en": "Outside factors next to revenue", "ja": "外部要因と売上の推移"},
+    "generated": {"en": "Generated {at} by kpi_xl from {src} · data as of {asof} · period {p}",
+                  "ja": "{at} kpi_xl で作成 · データ: {src} · 基準日 {asof} · 対象期間 {p}"},
+    "definitions": {"en": "Definitions", "ja": "指標の定義"},
+    "scorecard": {"en": "Scorecard {p}", "ja": "KPIスコアカード {p}"},
+    "metric": {"en": "KPI", "ja": "指標"},
+    "target": {"en": "Target", "ja": "目標"},
+    "actual": {"en": "Actual", "ja": "実績"},
+    "achievement": {"en": "Achievement", "ja": "達成率"},
+    "pace": {"en": "Pace", "ja": "進捗率(営業日)"},
+    "forecast": {"en": "Landing forecast", "ja": "着地見込"},
+    "gap": {"en": "Gap", "ja": "差異"},
+    "required": {"en": "Needed / business day", "ja": "残り1営業日あたり必要"},
+    "month": {"en": "Month", "ja": "月"},
+    "revenue_trend": {"en": "Revenue vs target by month", "ja": "月別売上と目標"},
+    "funnel": {"en": "Funnel, last 12 months ({d})", "ja": "ファネル 直近12か月 ({d})"},
+    "stage": {"en": "Stage", "ja": "ステージ"},
+    "reached": {"en": "Reached", "ja": "到達数"},
+    "conv_prev": {"en": "Conversion from previous", "ja": "前段からの転換率"},
+    "conv_first": {"en": "Conversion from first", "ja": "初段からの転換率"},
+    "churn_trend": {"en": "Churn and retention by month", "ja": "月別の離反率と売上継続率"},
+    "active_start": {"en": "Active at start", "ja": "期首稼働顧客"},
+    "new": {"en": "New", "ja": "新規"},
+    "reactivated": {"en": "Reactivated", "ja": "復活"},
+    "churned": {"en": "Churned", "ja": "離反"},
+    "logo_churn": {"en": "Logo churn", "ja": "顧客離反率"},
+    "grr": {"en": "GRR", "ja": "GRR(売上総継続率)"},
+    "nrr": {"en": "NRR", "ja": "NRR(売上純継続率)"},
+    "leaderboard": {"en": "Rep ranking by revenue achievement",
+                    "ja": "担当者別 売上達成率ランキング"},
+    "rep": {"en": "Rep", "ja": "担当者"},
+    "team": {"en": "Team", "ja": "チーム"},
+    "trend": {"en": "Monthly trend (12 months)", "ja": "月次推移(12か月)"},
+    "won_deals": {"en": "Won deals", "ja": "受注件数"},
+    "leads": {"en": "Leads", "ja": "リード数"},
+    "activity_mix": {"en": "Activity mix, last 3 months", "ja": "活動内訳 直近3か月"},
+    "activity": {"en": "Activity", "ja": "活動"},
+    "count": {"en": "Count", "ja": "件数"},
+    "plan": {"en": "To reach the revenue target (KPI tree back-solve)",
+             "ja": "売上目標達成に必要な行動(KPIツリー逆算)"},
+    "quantity": {"en": "Quantity", "ja": "項目"},
+    "needed": {"en": "Still needed", "ja": "残り必要数"},
+    "per_day": {"en": "Per business day", "ja": "1営業日あたり"},
+    "note": {"en": "Note", "ja": "備考"},
+    "levers": {"en": "Levers ranked (revenue per month if raised to the reps' top quartile)",
+               "ja": "改善レバー順位(上位25%水準に上げた場合の月間売上増)"},
+    "driver": {"en": "Driver", "ja": "要素"},
+    "current": {"en": "Current", "ja": "現状"},
+    "benchmark": {"en": "Top-quartile", "ja": "上位25%水準"},
+    "plus10": {"en": "+10% in driver", "ja": "+10%の効果"},
+    "at_benchmark": {"en": "Gain at benchmark", "ja": "水準到達時の増分"},
+    "rank": {"en": "Rank", "ja": "順位"},
+    "at_risk": {"en": "At-risk customers", "ja": "要注意顧客"},
+    "customer": {"en": "Customer", "ja": "顧客ID"},
+    "name": {"en": "Name", "ja": "顧客名"},
+    "last_order": {"en": "Last order", "ja": "最終受注日"},
+    "reasons": {"en": "Reasons", "ja": "理由"},
+    "revenue_at_risk": {"en": "Revenue at risk (3 months)", "ja": "リスク売上(3か月)"},
+    "cohort_customers": {"en": "Cohort retention: customers ordering, by months since first "
+                                "order", "ja": "コホート継続率(顧客数):初回受注からの経過月"},
+    "cohort_revenue": {"en": "Cohort retention: revenue vs first month",
+                       "ja": "コホート継続率(売上):初月比"},
+    "cohort": {"en": "Cohort", "ja": "コホート"},
+    "size": {"en": "Customers", "ja": "顧客数"},
+    "revenue": {"en": "Revenue", "ja": "売上"},
+    "factor": {"en": "Factor", "ja": "要因"},
+    "events": {"en": "Events", "ja": "出来事"},
+    "date": {"en": "Date", "ja": "日付"},
+    "empty_note": {"en": "No data for this period.", "ja": "この期間のデータはありません。"},
+}
+QUANTITY_LABELS = {
+    "revenue": {"en": "Revenue", "ja": "売上"},
+    "won_deals": {"en": "Won deals", "ja": "受注件数"},
+    "opportunities": {"en": "Opportunities", "ja": "商談数"},
+    "leads": {"en": "Leads", "ja": "リード数"},
+}
+
+
+def _l(key: str, locale: str, **kw: object) -> str:
+    return LABELS[key][locale].format(**kw)
+
+
+def _num(v: object) -> object:
+    if v is None:
+        return None
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    if v is pd.NaT or v is pd.NA:
+        return None
+    return v
+
+
+def _records(df: pd.DataFrame, cols: list[str]) -> list[list[object]]:
+    return [[_num(v) for v in row] for row in df[cols].itertuples(index=False, name=None)]
+
+
+class _Ctx:
+    def __init__(self, ds: Dataset, as_of: dt.date, period: Period, locale: str,
+                 generated_at: dt.datetime) -> None:
+        self.ds, self.as_of, self.period, self.locale = ds, as_of, period, locale
+        self.generated_at = generated_at
+        last = period_containing(as_of, "month", ds.settings.fiscal_year_start)
+        self.months = month_periods((pd.Timestamp(last.start) - pd.DateOffset(months=11)).date(),
+                                    last.start)
+        self.window_start = self.months[0].start
+        self.window_end = min(as_of, last.end)
+        self.rep_card = scorecard(ds, period, by="rep", as_of=as_of)
+        self.benchmarks = driver_benchmarks(ds, as_of)
+
+    def L(self, key: str, **kw: object) -> str:
+        return _l(key, self.locale, **kw)
+
+    def header(self, sheet: Sheet, title: str) -> None:
+        st = self.ds.settings
+        sheet.add_text([title], "title")
+        sheet.add_text([self.L("generated", at=self.generated_at.strftime("%Y-%m-%d %H:%M"),
+                               src=self.ds.source, asof=self.as_of.isoformat(),
+                               p=self.period.label)], "subtitle")
+        defs = [f"{self.L('definitions')}:"] + [f"  {k}: {v}" for k, v in
+                                                st.definitions().items()]
+        sheet.add_text(defs, "note")
+
+
+def _metric_label(ctx: _Ctx, metric: str) -> str:
+    return metric_def(metric, ctx.ds.settings).label(ctx.locale)
+
+
+def _scorecard_table(ctx: _Ctx, card: pd.DataFrame, name: str) -> Table:
+    cols = [Column("metric", ctx.L("metric"), "text"), Column("target", ctx.L("target"), "auto"),
+            Column("actual", ctx.L("actual"), "auto"),
+            Column("achievement", ctx.L("achievement"), "pct"),
+            Column("pace", ctx.L("pace"), "pct"),
+            Column("forecast", ctx.L("forecast"), "auto"), Column("gap", ctx.L("gap"), "auto"),
+            Column("required_per_day", ctx.L("required"), "auto")]
+    rows, fmts = [], []
+    for r in card.itertuples():
+        rows.append([_metric_label(ctx, r.metric), _num(r.target), _num(r.actual),
+                     _num(r.achievement), _num(r.pace), _num(r.forecast), _num(r.gap),
+                     _num(r.required_per_day)])
+        fmts.append("currency" if r.unit == "currency" else "number")
+    return Table(name, ctx.L("scorecard", p=ctx.period.label), cols, rows,
+                 conditional=[Conditional("achievement"), Conditional("pace")], row_fmt=fmts)
+
+
+def _revenue_trend(ctx: _Ctx, rep: str | None, name: str) -> tuple[Table, Chart]:
+    ds = ctx.ds
+    by = "rep" if rep else None
+    key = rep if rep else "(all)"
+    act = actuals(ds, "revenue", by=by, start=ctx.window_start, end=ctx.window_end, freq="M")
+    act = act[act["group"] == key].set_index("period")["actual"] if len(act) else pd.Series(
+        dtype=float)
+    rows = []
+    for m in ctx.months:
+        tt = target_totals(ds, "revenue", m, by=by)
+        t = float(tt[key]) if key in tt.index else None
+        a = float(act.get(pd.Timestamp(m.start), 0.0))
+        rows.append([m.label, t, a, (a / t) if t else None])
+    table = Table(name, ctx.L("revenue_trend"),
+                  [Column("month", ctx.L("month"), "text"),
+                   Column("target", ctx.L("target"), "currency"),
+                   Column("actual", ctx.L("actual"), "currency"),
+                   Column("achievement", ctx.L("achievement"), "pct")], rows,
+                  conditional=[Conditional("achievement")])
+    chart = Chart("column", ctx.L("revenue_trend"), name, "month",
+                  [Series("actual"), Series("target", kind="line")], y_format="currency",
+                  width_cols=10)
+    return table, chart
+
+
+def _funnel(ctx: _Ctx, rep: str | None, name: str) -> tuple[Table, Chart]:
+    f = funnel(ctx.ds, by="rep" if rep else None, start=ctx.window_start, end=ctx.window_end)
+    gcol = "rep" if rep else "group"
+    if rep:
+        f = f[f[gcol] == rep]
+    definition = f["definition"].iloc[0] if len(f) else ctx.ds.settings.conversion_basis
+    rows = [[stage_label(r.stage, ctx.locale), _num(float(r.reached)),
+             _num(r.conversion_from_previous), _num(r.conversion_from_first)]
+            for r in f.itertuples()]
+    table = Table(name, ctx.L("funnel", d=definition),
+                  [Column("stage", ctx.L("stage"), "text"),
+                   Column("reached", ctx.L("reached"), "int"),
+                   Column("conv_prev", ctx.L("conv_prev"), "pct"),
+                   Column("conv_first", ctx.L("conv_first"), "pct")], rows)
+    chart = Chart("bar", ctx.L("funnel", d=definition), name, "stage", [Series("reached")],
+                  y_format="int")
+    return table, chart
+
+
+def _churn_trend(ctx: _Ctx, name: str) -> tuple[Table, Chart]:
+    tr = churn_trend(ctx.ds, [pd.Timestamp(m.start) for m in ctx.months], as_of=ctx.as_of)
+    rows = []
+    for m, r in zip(ctx.months, tr.itertuples(), strict=False):
+        rows.append([m.label, _num(r.active_at_start), _num(r.new), _num(r.reactivated),
+                     _num(r.churned), _num(r.logo_churn), _num(r.grr), _num(r.nrr)])
+    table = Table(name, ctx.L("churn_trend"),
+                  [Column("month", ctx.L("month"), "text"),
+                   Column("active_at_start", ctx.L("active_start"), "int"),
+                   Column("new", ctx.L("new"), "int"),
+                   Column("reactivated", ctx.L("reactivated"), "int"),
+                   Column("churned", ctx.L("churned"), "int"),
+                   Column("logo_churn", ctx.L("logo_churn"), "pct"),
+                   Column("grr", ctx.L("grr"), "pct"), Column("nrr", ctx.L("nrr"), "pct")], rows)
+    chart = Chart("line", ctx.L("churn_trend"), name, "month",
+                  [Series("logo_churn"), Series("grr"), Series("nrr")], y_format="pct",
+                  width_cols=10)
+    return table, chart
+
+
+def _at_risk_table(ctx: _Ctx, risk: pd.DataFrame, name: str) -> Table:
+    cols = [Column("customer", ctx.L("customer"), "text"), Column("name", ctx.L("name"), "text"),
+            Column("rep", ctx.L("rep"), "text"),
+            Column("last_order", ctx.L("last_order"), "date"),
+            Column("revenue_at_risk", ctx.L("revenue_at_risk"), "currency"),
+            Column("reasons", ctx.L("reasons"), "text")]
+    rows = _records(risk, ["customer", "name", "rep", "last_order", "revenue_at_risk", "reasons"])
+    return Table(name, ctx.L("at_risk"), cols, rows)
+
+
+def _dashboard(ctx: _Ctx, name: str, risk: pd.DataFrame) -> Sheet:
+    ds = ctx.ds
+    sh = Sheet(name, "dashboard", ctx.L("dashboard_title"))
+    ctx.header(sh, ctx.L("dashboard_title"))
+    card = scorecard(ds, ctx.period, by=None, as_of=ctx.as_of)
+    sh.add(_scorecard_table(ctx, card, "scorecard"))
+    sh.add(*_revenue_trend(ctx, None, "revenue_trend"))
+    sh.add(*_funnel(ctx, None, "funnel"))
+    sh.add(*_churn_trend(ctx, "churn_trend"))
+    reps = scorecard(ds, ctx.period, by="rep", metrics=["revenue"], as_of=ctx.as_of)
+    team = ds.rep_team()
+    reps = reps.assign(team=reps["group"].map(team)).sort_values(
+        ["achievement", "actual"], ascending=False, na_position="last")
+    rows = [[r.group, _num(r.team), _num(r.target), _num(r.actual), _num(r.achievement),
+             _num(r.forecast)] for r in reps.itertuples()]
+    board = Table("leaderboard", ctx.L("leaderboard"),
+                  [Column("rep", ctx.L("rep"), "text"), Column("team", ctx.L("team"), "text"),
+                   Column("target", ctx.L("target"), "currency"),
+                   Column("actual", ctx.L("actual"), "currency"),
+                   Column("achievement", ctx.L("achievement"), "pct"),
+                   Column("forecast", ctx.L("forecast"), "currency")], rows,
+                  conditional=[Conditional("achievement")])
+    sh.add(board, Chart("bar", ctx.L("leaderboard"), "leaderboard", "rep",
+                        [Series("achievement")], y_format="pct",
+                        height_rows=max(15, len(rows) + 4)))
+    sh.add(_at_risk_table(ctx, risk.head(15), "at_risk"))
+    return sh
+
+
+def _rep_sheet(ctx: _Ctx, name: str, rep: str, risk: pd.DataFrame) -> Sheet:
+    ds = ctx.ds
+    team = ds.rep_team().get(rep)
+    title = f"{rep}" + (f" · {team}" if isinstance(team, str) and team != rep else "")
+    sh = Sheet(name, "rep", title, rep=rep)
+    ctx.header(sh, title)
+    card = ctx.rep_card
+    sh.add(_scorecard_table(ctx, card[card["group"] == rep], "scorecard"))
+    # monthly trend: revenue target/actual, won deals, leads, visits, calls
+    t, _ = _revenue_trend(ctx, rep, "trend")
+    extra = {}
+    for metric in ("won_deals", "leads", "visits", "calls"):
+        try:
+            a = actuals(ds, metric, by="rep", start=ctx.window_start, end=ctx.window_end,
+                        freq="M")
+        except KeyError:
+            continue
+        a = a[a["group"] == rep].set_index("period")["actual"]
+        extra[metric] = [float(a.get(pd.Timestamp(m.start), 0.0)) for m in ctx.months]
+    for metric, vals in extra.items():
+        t.columns.append(Column(metric, _metric_label(ctx, metric), "int"))
+        for row, v in zip(t.rows, vals, strict=True):
+            row.append(v)
+    t.title = ctx.L("trend")
+    chart = Chart("column", ctx.L("trend"), "trend", "month",
+                  [Series("actual"), Series("target", kind="line")], y_format="currency",
+                  width_cols=10)
+    sh.add(t, chart)
+    sh.add(*_funnel(ctx, rep, "funnel"))
+    # activity mix, last 3 months
+    start3 = (pd.Timestamp(ctx.as_of) - pd.DateOffset(months=3) + pd.Timedelta(days=1)).date()
+    a = ds.activities
+    a = a[(a["rep"] == rep) & (a["date"] >= pd.Timestamp(start3))
+          & (a["date"] <= pd.Timestamp(ctx.as_of))]
+    counts = a["type"].value_counts()
+    rows = [[activity_label(k, ctx.locale), float(counts.get(k, 0))]
+            for k in ds.settings.activity_types]
+    rows = [r for r in rows if r[1] > 0]
+    mix = Table("activity_mix", ctx.L("activity_mix"),
+                [Column("activity", ctx.L("activity"), "text"),
+                 Column("count", ctx.L("count"), "int")], rows)
+    sh.add(mix, Chart("doughnut", ctx.L("activity_mix"), "activity_mix", "activity",
+                      [Series("count")], width_cols=7))
+    tree = kpi_tree(ds, ctx.period, rep=rep, as_of=ctx.as_of, benchmarks=ctx.benchmarks)
+    plan_rows = []
+    for r in tree.plan.itertuples():
+        label = QUANTITY_LABELS.get(r.quantity, {}).get(ctx.locale) or activity_label(
+            r.quantity, ctx.locale)
+        plan_rows.append([label, _num(r.needed), _num(r.per_business_day), r.note or None])
+    fmts = ["currency" if r.quantity == "revenue" else "number" for r in tree.plan.itertuples()]
+    sh.add(Table("plan", ctx.L("plan"),
+                 [Column("quantity", ctx.L("quantity"), "text"),
+                  Column("needed", ctx.L("needed"), "auto"),
+                  Column("per_day", ctx.L("per_day"), "auto"),
+                  Column("note", ctx.L("note"), "text")], plan_rows, row_fmt=fmts,
+                 note=f"{tree.business_days_remaining} business days left in {ctx.period.label}"
+                 if ctx.locale == "en" else
+                 f"{ctx.period.label} の残り営業日: {tree.business_days_remaining}日"))
+    lev_rows, lev_fmt = [], []
+    for r in tree.sensitivity.itertuples():
+        lev_rows.append([DRIVER_LABELS[r.driver][ctx.locale], _num(r.current),
+                         _num(r.benchmark), _num(r.plus_10pct_change),
+                         _num(r.change_at_benchmark), r.rank])
+        lev_fmt.append({"conversion": "pct", "win_rate": "pct", "avg_deal_size": "currency"}
+                       .get(r.driver, "number"))
+    sh.add(Table("levers", ctx.L("levers"),
+                 [Column("driver", ctx.L("driver"), "text"),
+                  Column("current", ctx.L("current"), "auto"),
+                  Column("benchmark", ctx.L("benchmark"), "auto"),
+                  Column("plus10", ctx.L("plus10"), "currency"),
+                  Column("at_benchmark", ctx.L("at_benchmark"), "currency"),
+                  Column("rank", ctx.L("rank"), "int")], lev_rows, row_fmt=lev_fmt))
+    sh.add(_at_risk_table(ctx, risk[risk["rep"] == rep], "at_risk"))
+    return sh
+
+
+def _cohort_table(ctx: _Ctx, metric: str, name: str, months: int = 12) -> Table:
+    m = cohort_retention(ctx.ds, metric=metric, max_months=months, as_of=ctx.as_of)
+    m = m[m.index >= pd.Timestamp(ctx.months[0].start) - pd.DateOffset(months=12)]
+    offsets = [c for c in m.columns if isinstance(c, int)]
+    cols = [Column("cohort", ctx.L("cohort"), "text"), Column("size", ctx.L("size"), "int")]
+    cols += [Column(f"m{k}", f"+{k}", "pct") for k in offsets]
+    rows = [[pd.Timestamp(idx).strftime("%Y-%m"), _num(float(r["cohort_size"]))]
+            + [_num(r[k]) for k in offsets] for idx, r in m.iterrows()]
+    title = ctx.L("cohort_customers" if metric == "customers" else "cohort_revenue")
+    return Table(name, title, cols, rows, conditional=[Conditional("*", "scale")])
+
+
+def _churn_sheet(ctx: _Ctx, name: str, risk: pd.DataFrame) -> Sheet:
+    sh = Sheet(name, "churn", ctx.L("churn_title"))
+    ctx.header(sh, ctx.L("churn_title"))
+    sh.add(*_churn_trend(ctx, "churn_trend"))
+    sh.add(_cohort_table(ctx, "customers", "cohort_customers"))
+    sh.add(_cohort_table(ctx, "revenue", "cohort_revenue"))
+    sh.add(_at_risk_table(ctx, risk, "at_risk"))
+    return sh
+
+
+def _external_sheet(ctx: _Ctx, name: str) -> Sheet:
+    ds = ctx.ds
+    ext = ds.external
+    sh = Sheet(name, "external", ctx.L("external_title"))
+    ctx.header(sh, ctx.L("external_title"))
+    act = actuals(ds, "revenue", by=None, start=ctx.window_start, end=ctx.window_end, freq="M")
+    rev = act.set_index("period")["actual"] if len(act) else pd.Series(dtype=float)
+    valued = ext[ext["value"].notna()].copy()
+    valued["month"] = valued["date"].dt.to_period("M").dt.to_timestamp()
+    pivot = valued.pivot_table(index="month", columns="factor", values="value", aggfunc="mean")
+    factors = list(pivot.columns)
+    rows = []
+    for m in ctx.months:
+        ts = pd.Timestamp(m.start)
+        rows.append([m.label, float(rev.get(ts, 0.0))]
+                    + [_num(pivot.at[ts, f]) if ts in pivot.index else None for f in factors])
+    cols = [Column("month", ctx.L("month"), "text"),
+            Column("revenue", ctx.L("revenue"), "currency")]
+    cols += [Column(f"f{i}", str(f), "number") for i, f in enumerate(factors)]
+    series = [Series("revenue")] + [Series(f"f{i}", kind="line", secondary=True)
+                                    for i in range(len(factors))]
+    sh.add(Table("external", ctx.L("external_title"), cols, rows),
+           Chart("column", ctx.L("external_title"), "external", "month", series,
+                 y_format="currency", width_cols=10))
+    events = ext[ext["note"].notna()].sort_values("date")
+    sh.add(Table("events", ctx.L("events"),
+                 [Column("date", ctx.L("date"), "date"), Column("factor", ctx.L("factor"), "text"),
+                  Column("note", ctx.L("note"), "text")],
+                 _records(events, ["date", "factor", "note"])))
+    return sh
+
+
+def build_report(ds: Dataset, *, as_of: dt.date | None = None, period: Period | None = None,
+                 locale: str | None = None, generated_at: dt.datetime | None = None,
+                 progress=None) -> Report:
+    """Lay out the whole report for ``ds``.
+
+    ``as_of`` defaults to the last date in the data; ``period`` to the month containing it;
+    ``locale`` to the settings' locale; ``generated_at`` to now (pass a fixed value for
+    reproducible output). ``progress(i, n, rep)`` is called before each rep tab.
+    """
+    st = ds.settings
+    locale = locale or st.locale
+    as_of = as_of or ds.data_end() or dt.date.today()
+    period = period or period_containing(as_of, "month", st.fiscal_year_start)
+    generated_at = generated_at or dt.datetime.now().replace(microsecond=0)
+    ctx = _Ctx(ds, as_of, period, locale, generated_at)
+    risk = at_risk_customers(ds, as_of=as_of)
+    reps = [r for r in ds.reps.loc[ds.reps["active"], "rep"].dropna().tolist()]
+    fixed = [_l("dashboard", locale), _l("churn", locale)]
+    has_external = len(ds.external) > 0
+    if has_external:
+        fixed.append(_l("external", locale))
+    names = unique_sheet_names([*fixed, *reps])
+    sheets = [_dashboard(ctx, names[0], risk)]
+    for i, rep in enumerate(reps):
+        if progress:
+            progress(i + 1, len(reps), rep)
+        sheets.append(_rep_sheet(ctx, names[len(fixed) + i], rep, risk))
+    sheets.append(_churn_sheet(ctx, names[1], risk))
+    if has_external:
+        sheets.append(_external_sheet(ctx, names[2]))
+    return Report(sheets, locale, st.currency, generated_at, ds.source, as_of, st.definitions())
