@@ -37,5 +37,9 @@ def demo_workbook(out: str | os.PathLike[str], *, locale: str = "ja", macro: boo
     from .demo import demo_frames
     from .excel.template import build_template
 
-    path = build_template(out, locale=locale, macro=macro, data=demo_frames())
-    return refresh(path, generated_at=generated_at, progress=progress)
+    frames = demo_frames()
+    s = frames["settings"].copy()
+    s.loc[s["key"] == "locale", "value"] = locale  # the book's own setting, kept by re-refreshes
+    frames["settings"] = s
+    path = build_template(out, locale=locale, macro=macro, data=frames)
+    return refresh(path, locale=locale, generated_at=generated_at, progress=progress)
