@@ -1,0 +1,449 @@
+"""Write a :class:`~kpi_xl.report.model.Report` into an openpyxl workbook (the file target).
+
+:func:`render_into` replaces the sheets a previous run generated (each carries the sheet-scoped
+defined name :data:`~kpi_xl.report.naming.GENERATED_NAME`) and leaves every other sheet as it
+is. Positions come from the model; nothing is re-laid out here.
+
+Security: text from the data is always stored as a string cell — a value such as
+``=cmd|' /C calc'!A0`` never becomes a formula (openpyxl would otherwise store any str starting
+with ``=`` as one); such cells also get Excel's quote prefix so editing them keeps them text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import math
+import numbers
+import unicodedata
+from typing import Any
+
+import numpy as np
+import openpyxl
+import pandas as pd
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.chart import BarChart, DoughnutChart, LineChart, PieChart, Reference
+from openpyxl.chart.data_source import AxDataSource, StrRef
+from openpyxl.chart.label import DataLabelList
+from openpyxl.formatting.rule import CellIsRule, ColorScaleRule, FormulaRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .model import CURRENCY_SYMBOLS, FORMATS, Chart, Report, Sheet, Table, Text
+from .naming import GENERATED_NAME, sheet_name
+
+__all__ = ["NO_DATA", "generated_kind", "generated_sheets", "render_into", "sheet_values"]
+
+NO_DATA = {"ja": "データなし", "en": "No data"}
+# Characters that make Excel (or a CSV export) treat text as a formula.
+_FORMULA_PREFIXES = ("=", "+", "-", "@")
+_NUMERIC_FORMATS = {"int", "number", "currency", "pct", "days"}
+_MAX_TEXT = 32767
+_MAX_WIDTH = 50
+_MIN_WIDTH = 6
+
+# Styles
+_TITLE = Font(size=16, bold=True)
+_SUBTITLE = Font(size=11, color="FF808080")
+_NOTE = Font(size=9, color="FF808080")
+_BOLD = Font(bold=True)
+_HEADER_FONT = Font(bold=True, color="FFFFFFFF")
+_HEADER_FILL = PatternFill("solid", fgColor="FF1F3864")
+_HEADER_ALIGN = Alignment(wrap_text=True, vertical="center")
+_THIN = Side(style="thin", color="FFBFBFBF")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_RED = PatternFill("solid", fgColor="FFF8CBAD", bgColor="FFF8CBAD")
+_AMBER = PatternFill("solid", fgColor="FFFFE699", bgColor="FFFFE699")
+_GREEN = PatternFill("solid", fgColor="FFC6EFCE", bgColor="FFC6EFCE")
+_TEXT_STYLES = {"title": _TITLE, "subtitle": _SUBTITLE, "note": _NOTE}
+
+_CM_PER_COL = 1.7
+_CM_PER_ROW = 0.5
+
+
+# --------------------------------------------------------------------------- generated sheets
+
+
+def generated_kind(ws: Worksheet) -> str | None:
+    """The kind a kpi_xl-generated sheet was written as (``'rep'``…), None for a user sheet."""
+    defn = ws.defined_names.get(GENERATED_NAME)
+    if defn is None:
+        return None
+    return (defn.attr_text or "").strip().strip('"')
+
+
+def generated_sheets(wb: openpyxl.Workbook) -> list[str]:
+    """Titles of the sheets of ``wb`` that kpi_xl generated, in workbook order."""
+    return [ws.title for ws in wb.worksheets if generated_kind(ws) is not None]
+
+
+def render_into(wb: openpyxl.Workbook, report: Report) -> list[str]:
+    """Replace the generated sheets of ``wb`` with the sheets of ``report``; return their names.
+
+    Generated sheets (those carrying the sheet-scoped name ``GENERATED_NAME``) are deleted,
+    then the report's sheets are inserted, in order, right after the first remaining sheet
+    (the how-to sheet) — at the start when at most one sheet remains. A report sheet whose name
+    clashes (ignoring case) with a user's sheet gets ``"name (2)"`` etc. The first generated
+    sheet becomes the active one. Other sheets keep their content and order.
+    """
+    for ws in list(wb.worksheets):
+        if generated_kind(ws) is not None:
+            wb.remove(ws)
+
+    remaining = list(wb.sheetnames)
+    position = 1 if len(remaining) > 1 else 0
+    taken = list(remaining)
+    written: list[str] = []
+    for i, sheet in enumerate(report.sheets):
+        title = sheet_name(sheet.name, taken)
+        taken.append(title)
+        ws = wb.create_sheet(title, position + i)
+        _render_sheet(ws, sheet, report)
+        ws.defined_names[GENERATED_NAME] = DefinedName(
+            GENERATED_NAME, attr_text=_quoted(sheet.kind))
+        written.append(title)
+
+    for ws in wb.worksheets + wb.chartsheets:
+        ws.sheet_view.tabSelected = False  # never leave several tabs grouped
+    if written:
+        wb.active = wb[written[0]]
+        wb[written[0]].sheet_view.tabSelected = True
+    elif wb.sheetnames:
+        wb.active = 0
+        wb.active.sheet_view.tabSelected = True
+    return written
+
+
+def _quoted(text: str) -> str:
+    return '"' + str(text).replace('"', '""') + '"'
+
+
+# --------------------------------------------------------------------------- one sheet
+
+
+def _render_sheet(ws: Worksheet, sheet: Sheet, report: Report) -> None:
+    widths: dict[int, float] = {}
+    for text in sheet.texts:
+        _write_text(ws, text)
+    for table in sheet.tables:
+        _write_table(ws, table, report, widths)
+    for chart in sheet.charts:
+        _write_chart(ws, sheet, chart, report)
+    for col, width in widths.items():
+        ws.column_dimensions[get_column_letter(col + 1)].width = round(width, 1)
+
+    ws.sheet_view.zoomScale = 90
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = False
+
+
+def _write_text(ws: Worksheet, text: Text) -> None:
+    font = _TEXT_STYLES.get(text.style, _NOTE)
+    for i, line in enumerate(text.lines):
+        cell = _put(ws, text.row + i, text.col, line)
+        cell.font = font
+
+
+def _write_table(ws: Worksheet, table: Table, report: Report, widths: dict[int, float]) -> None:
+    title = _put(ws, table.row, table.col, table.title)
+    title.font = _BOLD
+    formats = [c.number_format(report.currency) for c in table.columns]
+    for j, column in enumerate(table.columns):
+        cell = _put(ws, table.header_row, table.col + j, column.header)
+        cell.font, cell.fill, cell.alignment, cell.border = (
+            _HEADER_FONT, _HEADER_FILL, _HEADER_ALIGN, _BORDER)
+        _widen(widths, table.col + j, _text_width(column.header) + 2)
+
+    for i, values in enumerate(table.rows):
+        r = table.first_data_row + i
+        for j in range(len(table.columns)):
+            value = values[j] if j < len(values) else None
+            cell = _put(ws, r, table.col + j, value)
+            cell.border = _BORDER
+            cell.number_format = (table.cell_format(i, j, report.currency)
+                                  if table.columns[j].fmt == "auto" else formats[j])
+            _widen(widths, table.col + j, _value_width(cell.value, table.columns[j].fmt))
+    if not table.rows:
+        r = table.first_data_row
+        label = NO_DATA["ja" if report.locale.lower().startswith("ja") else "en"]
+        for j in range(len(table.columns)):
+            cell = _put(ws, r, table.col + j, label if j == 0 else None)
+            cell.border = _BORDER
+            if j == 0:
+                cell.font = _NOTE
+    if table.note:
+        note = _put(ws, table.first_data_row + max(len(table.rows), 1), table.col, table.note)
+        note.font = _NOTE
+
+    for cond in table.conditional:
+        _write_conditional(ws, table, cond)
+
+
+def _data_range(table: Table, col: int) -> str:
+    letter = get_column_letter(col + 1)
+    first = table.first_data_row + 1
+    last = table.first_data_row + len(table.rows)
+    return f"{letter}{first}:{letter}{last}"
+
+
+def _is_numeric_column(table: Table, j: int) -> bool:
+    if table.columns[j].fmt in _NUMERIC_FORMATS:
+        return True
+    if table.columns[j].fmt not in ("general",):
+        return False
+    seen = False
+    for row in table.rows:
+        v = _cell_value(row[j] if j < len(row) else None)
+        if v is None:
+            continue
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            return False
+        seen = True
+    return seen
+
+
+def _write_conditional(ws: Worksheet, table: Table, cond: Any) -> None:
+    if not table.rows:
+        return
+    if cond.kind == "traffic":
+        col = table.column_index(cond.column)
+        rng = _data_range(table, col)
+        first = rng.split(":")[0]
+        # blank cells (undefined rates) stay unformatted rather than red
+        ws.conditional_formatting.add(
+            rng, FormulaRule(formula=[f"ISBLANK({first})"], stopIfTrue=True))
+        ws.conditional_formatting.add(rng, CellIsRule(
+            operator="greaterThanOrEqual", formula=[_num(cond.high)], fill=_GREEN))
+        ws.conditional_formatting.add(rng, CellIsRule(
+            operator="between", formula=[_num(cond.low), _num(cond.high)], fill=_AMBER))
+        ws.conditional_formatting.add(rng, CellIsRule(
+            operator="lessThan", formula=[_num(cond.low)], fill=_RED))
+    elif cond.kind == "scale":
+        if cond.column == "*":
+            cols = [table.col + j for j in range(1, len(table.columns))
+                    if _is_numeric_column(table, j)]
+        else:
+            cols = [table.column_index(cond.column)]
+        if not cols:
+            return
+        sqref = " ".join(_data_range(table, c) for c in cols)
+        ws.conditional_formatting.add(sqref, ColorScaleRule(
+            start_type="min", start_color="FFF8696B",
+            mid_type="percentile", mid_value=50, mid_color="FFFFEB84",
+            end_type="max", end_color="FF63BE7B"))
+    else:
+        raise ValueError(f"unknown conditional format kind {cond.kind!r}")
+
+
+def _num(x: float) -> str:
+    return repr(float(x)) if not float(x).is_integer() else str(int(x))
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def _axis_format(fmt_key: str, currency: str) -> str | None:
+    if not fmt_key or fmt_key not in FORMATS or fmt_key in ("text", "general"):
+        return None
+    return FORMATS[fmt_key].replace("{sym}", CURRENCY_SYMBOLS.get(currency, ""))
+
+
+def _make_plot(kind: str) -> Any:
+    if kind in ("column", "bar"):
+        plot = BarChart()
+        plot.type = "col" if kind == "column" else "bar"
+        plot.grouping = "clustered"
+        return plot
+    if kind == "line":
+        return LineChart()
+    raise ValueError(f"unknown chart kind {kind!r}")
+
+
+def _write_chart(ws: Worksheet, sheet: Sheet, chart: Chart, report: Report) -> None:
+    table = sheet.table(chart.table)
+    if not table.rows or not chart.series:
+        return  # never a chart over empty ranges
+    first = table.first_data_row + 1  # 1-based rows for Reference
+    last = table.first_data_row + len(table.rows)
+    cat_col = table.column_index(chart.category) + 1
+    cats = Reference(ws, min_col=cat_col, min_row=first, max_row=last)
+
+    def data(key: str) -> Reference:
+        c = table.column_index(key) + 1
+        return Reference(ws, min_col=c, min_row=first - 1, max_row=last)
+
+    def column_fmt(key: str) -> str | None:
+        for c in table.columns:
+            if c.key == key:
+                return _axis_format(c.fmt, report.currency)
+        return None
+
+    j = cat_col - 1 - table.col
+    text_categories = any(isinstance(_cell_value(row[j]), str)
+                          for row in table.rows if len(row) > j)
+
+    def bind_categories(plot: Any) -> None:
+        plot.set_categories(cats)
+        if text_categories:  # openpyxl writes numRef; text categories belong in a strRef
+            for ser in plot.series:
+                ser.cat = AxDataSource(strRef=StrRef(f=ser.cat.numRef.f))
+
+    if chart.kind in ("pie", "doughnut"):
+        plot = PieChart() if chart.kind == "pie" else DoughnutChart()
+        series = chart.series[:1] if chart.kind == "pie" else chart.series
+        for s in series:
+            plot.add_data(data(s.column), titles_from_data=True)
+        bind_categories(plot)
+        plot.dataLabels = DataLabelList(showPercent=True, showVal=False, showCatName=False,
+                                        showSerName=False, showLegendKey=False)
+        main = plot
+    else:
+        groups: dict[tuple[str, bool], list] = {}
+        base = chart.kind
+        for s in chart.series:
+            kind = s.kind or base
+            if kind not in ("column", "bar", "line"):
+                raise ValueError(f"unknown series kind {kind!r} in chart {chart.title!r}")
+            if kind in ("column", "bar") and base in ("column", "bar"):
+                kind = base
+            groups.setdefault((kind, s.secondary and kind == "line"), []).append(s)
+        # bars first (a line drawn over bars), then primary lines, then secondary ones
+        order = sorted(groups, key=lambda k: (k[0] == "line", k[1]))
+        plots = []
+        for kind, secondary in order:
+            plot = _make_plot(kind)
+            for s in groups[(kind, secondary)]:
+                plot.add_data(data(s.column), titles_from_data=True)
+            bind_categories(plot)
+            if kind == "line":
+                for ser in plot.series:
+                    ser.smooth = False
+                    ser.marker.symbol = "circle"  # isolated points (gaps) stay visible
+                    ser.marker.size = 5
+            plot.x_axis.delete = False
+            plot.y_axis.delete = False
+            if secondary and plots:
+                plot.y_axis.axId = 200
+                plot.y_axis.crosses = "max"
+                plot.y_axis.axPos = "r"
+                plot.y_axis.majorGridlines = None
+                fmt = column_fmt(groups[(kind, secondary)][0].column)
+                if fmt:
+                    plot.y_axis.number_format = fmt
+            plots.append(plot)
+        main = plots[0]
+        for extra in plots[1:]:
+            main += extra
+        fmt = _axis_format(chart.y_format, report.currency)
+        if fmt is None:
+            fmt = column_fmt(groups[order[0]][0].column)
+        if fmt:
+            main.y_axis.number_format = fmt
+        cat_fmt = column_fmt(chart.category)
+        if cat_fmt:
+            main.x_axis.number_format = cat_fmt
+        if base == "bar":  # horizontal bars: first category on top, as in the table
+            main.x_axis.scaling.orientation = "maxMin"
+        if chart.y_title:
+            main.y_axis.title = chart.y_title
+        main.x_axis.delete = False
+        main.y_axis.delete = False
+        main.x_axis.axPos = "l" if base == "bar" else "b"
+        main.y_axis.axPos = "b" if base == "bar" else "l"
+
+    main.title = chart.title
+    main.legend.position = "b"
+    main.width = chart.width_cols * _CM_PER_COL
+    main.height = chart.height_rows * _CM_PER_ROW
+    ws.add_chart(main, f"{get_column_letter(chart.col + 1)}{chart.row + 1}")
+
+
+# --------------------------------------------------------------------------- cells
+
+
+def _put(ws: Worksheet, row: int, col: int, value: Any):
+    """Write ``value`` at 0-based (row, col); strings always stay strings."""
+    cell = ws.cell(row=row + 1, column=col + 1)
+    value = _cell_value(value)
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"  # '=…' would otherwise be stored as a formula
+        if value.startswith(_FORMULA_PREFIXES):
+            cell.quotePrefix = True
+    return cell
+
+
+def _cell_value(value: Any) -> Any:
+    """A value openpyxl can store: numbers, bool, naive datetime, str or None."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = ILLEGAL_CHARACTERS_RE.sub("", value)
+        return text[:_MAX_TEXT]
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, np.datetime64):
+        value = pd.Timestamp(value)
+    elif isinstance(value, np.generic):  # other numpy scalars → Python
+        value = value.item()
+        if isinstance(value, bool):
+            return value
+    if value is pd.NaT or value is pd.NA:
+        return None
+    if isinstance(value, pd.Timestamp):
+        if value.tzinfo is not None:
+            value = value.tz_localize(None)
+        return value.to_pydatetime()
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None) if value.tzinfo is not None else value
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    if isinstance(value, decimal.Decimal):
+        value = float(value)
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        f = float(value)
+        return None if math.isnan(f) or math.isinf(f) else f
+    return _cell_value(str(value))
+
+
+# --------------------------------------------------------------------------- widths
+
+
+def _text_width(text: str) -> float:
+    return float(sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+                     for ch in text))
+
+
+def _value_width(value: Any, fmt: str) -> float:
+    if value is None:
+        return 0.0
+    if isinstance(value, dt.datetime):
+        return 8.0 if fmt == "month" else 11.0
+    if isinstance(value, bool):
+        return 6.0
+    if isinstance(value, (int, float)):
+        if fmt == "pct":
+            return len(f"{value * 100:.1f}%") + 2
+        if fmt in ("int", "currency"):
+            return len(f"{value:,.0f}") + (3 if fmt == "currency" else 2)
+        if fmt in ("number", "days"):
+            return len(f"{value:,.1f}") + 2
+        return min(len(f"{value:.10g}"), 12) + 2
+    return _text_width(str(value).split("\n")[0]) + 2
+
+
+def _widen(widths: dict[int, float], col: int, width: float) -> None:
+    widths[col] = min(max(widths.get(col, _MIN_WIDTH), width), _MAX_WIDTH)
+
+
+def sheet_values(ws: Worksheet) -> list[tuple[Any, ...]]:
+    """All values of ``ws`` row by row (a helper for tests and comparisons)."""
+    return [tuple(row) for row in ws.iter_rows(values_only=True)]
+
