@@ -104,8 +104,11 @@ class Settings:
     def won_stage(self) -> str:
         return self.stages[-1]
 
-    def definitions(self) -> dict[str, str]:
-        """The metric definitions in force, as ``name: 'choice — meaning'`` for reports."""
+    def definitions(self, locale: str = "en") -> dict[str, str]:
+        """The metric definitions in force, as ``name: 'choice — meaning'`` for reports
+        (in Japanese with ``locale='ja'``)."""
+        if locale == "ja":
+            return self._definitions_ja()
         return {
             "win_rate": f"{self.win_rate_definition} — "
                         f"{WIN_RATE_DEFINITIONS[self.win_rate_definition]}",
@@ -119,6 +122,30 @@ class Settings:
             "revenue": f"{self.revenue_basis} — {REVENUE_BASES[self.revenue_basis]}",
             "opportunity": f"a lead counts as an opportunity once it reaches "
                            f"'{self.opportunity_stage}'",
+        }
+
+    def _definitions_ja(self) -> dict[str, str]:
+        win = {"closed": "受注 ÷ (受注 + 失注)。進行中の商談は含めない",
+               "all": "受注 ÷ 全商談(進行中を含む)"}
+        conv = {"cohort": "期間内に段階Aに入った商談のうち、段階Bに到達した割合(コホート)",
+                "period": "期間内の段階B到達数 ÷ 期間内の段階A到達数(期間ベース)"}
+        churn = {"active_at_start": "期首に稼働中の顧客のうち期間内に離反した割合(期間内に開始し"
+                                    "離反した顧客は除く)",
+                 "inclusive": "期間内の離反顧客 ÷ (期首稼働顧客 + 期間内に稼働した顧客)"}
+        nrr = {"year_over_year": "前年同期間に購入した顧客の当期売上 ÷ その前年同期間売上",
+               "previous_period": "直前の同じ長さの期間に購入した顧客の当期売上 ÷ その期間の売上"}
+        rev = {"won_deals": "受注した商談の金額(完了日基準、商談の担当者に計上)",
+               "orders": "受注実績の金額(受注日基準、顧客の担当者に計上)"}
+        window = (f"({self.conversion_window_days}日以内)" if self.conversion_window_days
+                  else "")
+        return {
+            "win_rate": f"{self.win_rate_definition} — {win[self.win_rate_definition]}",
+            "conversion": f"{self.conversion_basis} — {conv[self.conversion_basis]}{window}",
+            "churn": f"{self.churn_definition} — {churn[self.churn_definition]}。"
+                     f"{self.churn_inactive_months}か月受注がない、または取引終了日で離反とみなす",
+            "nrr": f"{self.nrr_baseline} — {nrr[self.nrr_baseline]}",
+            "revenue": f"{self.revenue_basis} — {rev[self.revenue_basis]}",
+            "opportunity": f"リードは「{self.opportunity_stage}」到達時点で商談とみなす",
         }
 
     def stage_key(self, text: object) -> str | None:

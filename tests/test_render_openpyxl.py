@@ -609,3 +609,29 @@ def test_pdf_pages_needs_a_pdf(tmp_path):
 def test_no_temp_files_left_in_the_destination_folder(tmp_path, user_book):
     write_report(user_book, make_report())
     assert sorted(os.listdir(tmp_path)) == ["book.xlsx"]
+
+
+@pytest.mark.parametrize("kind, cls, extra", [
+    ("column", "BarChart", {"type": "col"}), ("bar", "BarChart", {"type": "bar"}),
+    ("line", "LineChart", {}), ("pie", "PieChart", {}), ("doughnut", "DoughnutChart", {}),
+])
+def test_every_chart_kind_is_written_natively(kind, cls, extra):
+    sheet = Sheet("S", "dashboard", "S")
+    sheet.add(Table("t", "T", [Column("k", "Key", "text"), Column("v", "Value", "int"),
+                               Column("w", "Other", "int")],
+                    [["a", 1, 4], ["b", 2, 5], ["c", 3, 6]]),
+              Chart(kind, "C", "t", "k", [Series("v"), Series("w")], y_format="int"))
+    report = Report([sheet], "en", "USD", dt.datetime(2026, 7, 1), "t", dt.date(2026, 6, 30), {})
+    wb = openpyxl.Workbook()
+    render_into(wb, report)
+    buf = io.BytesIO()
+    wb.save(buf)
+    chart = openpyxl.load_workbook(buf)["S"]._charts[0]
+    assert type(chart).__name__ == cls
+    for attr, value in extra.items():
+        assert getattr(chart, attr) == value
+    assert len(chart.series) == (1 if kind == "pie" else 2)
+    assert _refs(chart.series[0].val.numRef.f) == ("S", "B3:B5")
+    if kind not in ("pie", "doughnut"):
+        assert chart.y_axis.numFmt.formatCode == "#,##0"
+        assert chart.x_axis.delete is False and chart.y_axis.delete is False

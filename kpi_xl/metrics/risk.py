@@ -47,7 +47,7 @@ def _baseline_months(first_order: pd.Timestamp, base_end: pd.Timestamp) -> int:
 def at_risk_customers(ds: Dataset, *, as_of: Any = None, interval_factor: float | None = None,
                       drop: float | None = None, include_churned: bool = False,
                       inactive_months: int | None = None,
-                      min_history_months: int = 6) -> pd.DataFrame:
+                      min_history_months: int = 6, locale: str = "en") -> pd.DataFrame:
     """Active customers flagged as at risk on ``as_of`` (default: the latest date in the data),
     one row per flagged customer, most at risk first.
 
@@ -123,21 +123,25 @@ def at_risk_customers(ds: Dataset, *, as_of: Any = None, interval_factor: float 
         volume_flag = not churned and history_ok and amount_drop >= drop
         frequency_flag = not churned and history_ok and freq_drop >= drop
         reasons, severity = [], 0.0
+        ja = locale == "ja"
         if interval_flag:
-            reasons.append(f"no order for {days_since} days (usual interval "
+            reasons.append(f"{days_since}日間受注なし(通常の間隔 {median_gap:.0f}日)" if ja else
+                           f"no order for {days_since} days (usual interval "
                            f"{median_gap:.0f} days)")
             severity = max(severity, 1 - factor * median_gap / days_since)
         if volume_flag:
-            reasons.append(f"order volume down {amount_drop:.0%} vs own 12-month baseline")
+            reasons.append(f"受注金額が自社の過去12か月水準より{amount_drop:.0%}減少" if ja else
+                           f"order volume down {amount_drop:.0%} vs own 12-month baseline")
             severity = max(severity, min(amount_drop, 1.0))
         if frequency_flag:
-            reasons.append(f"order frequency down {freq_drop:.0%} vs own 12-month baseline")
+            reasons.append(f"受注頻度が自社の過去12か月水準より{freq_drop:.0%}減少" if ja else
+                           f"order frequency down {freq_drop:.0%} vs own 12-month baseline")
             severity = max(severity, min(freq_drop, 1.0))
         n_flags = interval_flag + volume_flag + frequency_flag
         if churned:
             if not include_churned:
                 continue
-            reasons, score = ["churned"], 0.0
+            reasons, score = ["離反" if ja else "churned"], 0.0
         elif not n_flags:
             continue
         else:

@@ -152,7 +152,7 @@ class _Ctx:
                                src=self.ds.source, asof=self.as_of.isoformat(),
                                p=self.period.label)], "subtitle")
         defs = [f"{self.L('definitions')}:"] + [f"  {k}: {v}" for k, v in
-                                                st.definitions().items()]
+                                                st.definitions(self.locale).items()]
         sheet.add_text(defs, "note")
 
 
@@ -425,7 +425,7 @@ def build_report(ds: Dataset, *, as_of: dt.date | None = None, period: Period | 
     period = period or period_containing(as_of, "month", st.fiscal_year_start)
     generated_at = generated_at or dt.datetime.now().replace(microsecond=0)
     ctx = _Ctx(ds, as_of, period, locale, generated_at)
-    risk = at_risk_customers(ds, as_of=as_of)
+    risk = at_risk_customers(ds, as_of=as_of, locale=locale)
     reps = [r for r in ds.reps.loc[ds.reps["active"], "rep"].dropna().tolist()]
     fixed = [_l("dashboard", locale), _l("churn", locale)]
     has_external = len(ds.external) > 0
@@ -440,4 +440,5 @@ def build_report(ds: Dataset, *, as_of: dt.date | None = None, period: Period | 
     sheets.append(_churn_sheet(ctx, names[1], risk))
     if has_external:
         sheets.append(_external_sheet(ctx, names[2]))
-    return Report(sheets, locale, st.currency, generated_at, ds.source, as_of, st.definitions())
+    return Report(sheets, locale, st.currency, generated_at, ds.source, as_of,
+                  st.definitions(locale))

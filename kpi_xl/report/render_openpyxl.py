@@ -194,7 +194,7 @@ def _data_range(table: Table, col: int) -> str:
 def _is_numeric_column(table: Table, j: int) -> bool:
     if table.columns[j].fmt in _NUMERIC_FORMATS:
         return True
-    if table.columns[j].fmt not in ("general",):
+    if table.columns[j].fmt not in ("general", "auto"):  # decided by the values
         return False
     seen = False
     for row in table.rows:
