@@ -166,3 +166,14 @@ def test_sum_of_rep_actuals_equals_team_and_total_actual(rows):
         per_team = actuals(ds, "revenue", by="team", start=start, end=end)["actual"].sum()
         total = actuals(ds, "revenue", by=None, start=start, end=end)["actual"].sum()
         assert per_rep == pytest.approx(per_team) == pytest.approx(total)
+
+
+def test_new_customer_actuals_agree_with_the_customer_metrics():
+    from kpi_xl.demo import DATA_DIR
+    from kpi_xl.metrics.customers import new_customers
+    from kpi_xl.validate import load
+
+    ds = load(DATA_DIR)
+    start, end = D(2025, 4, 1), D(2026, 3, 31)
+    total = actuals(ds, "new_customers", by=None, start=start, end=end)["actual"].sum()
+    assert total == new_customers(ds, start=start, end=end)["new_customers"].sum() > 0

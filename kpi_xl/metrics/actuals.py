@@ -111,28 +111,22 @@ def canonical_metric(text: object, settings: Settings | None = None) -> str | No
 
 def acquisitions(ds: Dataset) -> pd.DataFrame:
     """One row per acquired customer: customer, date (first won deal or first order, whichever
-    is earlier), rep (the customer's rep, else the rep of its first won deal), segment.
+    is earlier — :func:`kpi_xl.metrics.customers.customer_acquisition`), rep (the customer's
+    rep, else the rep of its first won deal), segment (the customer's, else the deal's).
 
     Customers with neither a won deal nor an order are not acquired (no row).
     """
+    from .customers import customer_acquisition
+
+    acq = customer_acquisition(ds).set_index("customer")
     opp = ds.opportunities
     won = opp[(opp["status"] == "won") & opp["customer"].notna() & opp["close_date"].notna()]
-    w = (won.sort_values("close_date").groupby("customer", sort=False)
-         .agg(won_date=("close_date", "first"), deal_rep=("rep", "first"),
-              deal_segment=("segment", "first")))
-    o = ds.orders[ds.orders["customer"].notna() & ds.orders["date"].notna()]
-    first_order = o.groupby("customer")["date"].min().rename("order_date")
-    df = w.join(first_order, how="outer")
-    df["date"] = df[["won_date", "order_date"]].min(axis=1)
+    first = won.sort_values("close_date").groupby("customer", sort=False).first()
     cust = ds.customers.set_index("customer")
-    df["rep"] = cust["rep"].reindex(df.index)
-    if "deal_rep" in df:
-        df["rep"] = df["rep"].fillna(df["deal_rep"])
-    df["segment"] = cust["segment"].reindex(df.index)
-    if "deal_segment" in df:
-        df["segment"] = df["segment"].fillna(df["deal_segment"])
-    df.index.name = "customer"
-    return df.reset_index()[["customer", "date", "rep", "segment"]]
+    out = pd.DataFrame({"date": acq["acquired"]}, index=acq.index)
+    for col in ("rep", "segment"):
+        out[col] = cust[col].reindex(out.index).fillna(first[col].reindex(out.index))
+    return out.reset_index()[["customer", "date", "rep", "segment"]]
 
 
 _EVENT_COLS = ["date", "rep", "value", "customer", "segment", "product", "channel"]
