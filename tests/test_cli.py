@@ -83,3 +83,17 @@ def test_console_script_runs_as_a_module():
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["source"] == "kpi_xl bundled demo data"
+
+
+def test_metrics_reads_a_filled_template_workbook_like_the_csv_folder(tmp_path):
+    from kpi_xl.demo import demo_frames
+    from kpi_xl.excel.template import build_template
+
+    book = build_template(tmp_path / "book.xlsx", locale="en", data=demo_frames())
+    code, out, err = run("metrics", str(book), "--json")
+    assert code == 0, err
+    from_book = json.loads(out)
+    code, out, _ = run("metrics", "--demo", "--json")
+    from_csv = json.loads(out)
+    assert from_book["scorecard"] == from_csv["scorecard"]
+    assert from_book["customers"] == from_csv["customers"]
