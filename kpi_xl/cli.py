@@ -20,6 +20,7 @@ import pandas as pd
 from . import __version__
 from .calendar import parse_period
 from .errors import ConfigError, KpiXlError
+from .imports import command as import_command
 from .parsing import parse_dates
 from .schema import stage_label
 from .summary import DIMENSIONS, KpiSummary, kpi_summary
@@ -67,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("out", nargs="?", default="kpi_demo.xlsx")
     d.add_argument("--locale", choices=("ja", "en"), default="ja")
     d.add_argument("--quiet", action="store_true", help="no progress line")
+
+    import_command.add_parser(sub)
     return p
 
 
@@ -236,6 +239,8 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
                            progress=_progress(err, args.quiet))
             out.write(f"wrote {path}\n")
             return 0
+        if args.command == "import":
+            return import_command.run(args, out, err)
         if args.command == "demo":
             from .refresh import demo_workbook
 

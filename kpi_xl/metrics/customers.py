@@ -222,27 +222,38 @@ def _build_spells(ds: Dataset, n: int, as_of: pd.Timestamp | None = None) -> pd.
     NaT and ``ended_by`` NA for spells still running after ``as_of``."""
     off = pd.DateOffset(months=n)
     end_dates = _customers_table(ds)["end_date"]
-    rows: list[tuple] = []
-    for cust, dates in _touch_events(ds, as_of).groupby("customer", sort=True)["date"]:
-        end = end_dates.get(cust, pd.NaT)
-        cur: list | None = None  # [start, end, ended_by]
-        spell_no = 0
-        for d in dates:
-            stop, why = d + off, "inactivity"
-            if pd.notna(end) and d <= end and stop >= end:
-                stop, why = end, "end_date"
-            if stop <= d:  # a touch on the end date itself keeps nobody active
-                continue
-            if cur is not None and d <= cur[1]:
-                if stop > cur[1] or (stop == cur[1] and why == "end_date"):
-                    cur[1], cur[2] = stop, why
-                continue
-            if cur is not None:
-                rows.append((cust, spell_no, *cur))
-            spell_no += 1
-            cur = [d, stop, why]
-        if cur is not None:
-            rows.append((cust, spell_no, *cur))
+    ev = _touch_events(ds, as_of).reset_index(drop=True)
+    if ev.empty:
+        return _finish_spells([], as_of)
+    # Vectorised: each touch keeps the customer active until ``stop`` (touch + N months, or the
+    # end date when that comes first); a touch after the running maximum of earlier stops
+    # starts a new spell; a spell ends at the largest stop of its touches.
+    date = ev["date"]
+    end = pd.to_datetime(pd.Series(pd.to_datetime(end_dates).reindex(ev["customer"]).to_numpy(),
+                                   index=ev.index)).astype("datetime64[ns]")
+    stop = (date + off).astype("datetime64[ns]")
+    cut = end.notna() & (date <= end) & (stop >= end)
+    stop = stop.where(~cut, end)
+    why = pd.Series(np.where(cut, "end_date", "inactivity"), index=ev.index, dtype=object)
+    keep = stop > date  # a touch on the end date itself keeps nobody active
+    ev, date, stop, why = ev[keep], date[keep], stop[keep], why[keep]
+    cust = ev["customer"]
+    prev_max = stop.groupby(cust, sort=False).cummax().groupby(cust, sort=False).shift(1)
+    spell = (prev_max.isna() | (date > prev_max)).groupby(cust, sort=False).cumsum()
+    frame = pd.DataFrame({"customer": cust, "spell": spell, "date": date, "stop": stop,
+                          "why": why})
+    grouped = frame.groupby(["customer", "spell"], sort=True)
+    spells = grouped.agg(spell_start=("date", "min"), spell_end=("stop", "max")).reset_index()
+    at_max = frame.merge(spells[["customer", "spell", "spell_end"]], on=["customer", "spell"])
+    by_end = at_max[(at_max["stop"] == at_max["spell_end"]) & (at_max["why"] == "end_date")]
+    ended = set(zip(by_end["customer"], by_end["spell"], strict=True))
+    spells["ended_by"] = ["end_date" if (c, s) in ended else "inactivity"
+                          for c, s in zip(spells["customer"], spells["spell"], strict=True)]
+    return _finish_spells(list(spells[_SPELL_COLUMNS].itertuples(index=False, name=None)),
+                          as_of)
+
+
+def _finish_spells(rows: list[tuple], as_of: pd.Timestamp | None) -> pd.DataFrame:
     sp = pd.DataFrame(rows, columns=_SPELL_COLUMNS)
     sp["customer"] = sp["customer"].astype(object)
     sp["spell"] = sp["spell"].astype("int64")

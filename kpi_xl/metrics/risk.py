@@ -99,6 +99,15 @@ def at_risk_customers(ds: Dataset, *, as_of: Any = None, interval_factor: float 
     history_cut = day - pd.DateOffset(months=min_history_months)
     customers = _customers_table(ds)
     reps = _customer_groups(ds, "rep", set(pos["customer"]))
+    # window sums per customer, computed once (net amounts include returns; orders are distinct)
+    in_t3 = (o["date"] > t3) & (o["date"] <= day)
+    in_base = (o["date"] > b0) & (o["date"] <= t3)
+    t3_amounts = o.loc[in_t3].groupby("customer")["amount"].sum()
+    base_amounts = o.loc[in_base].groupby("customer")["amount"].sum()
+    p_t3 = (pos["date"] > t3) & (pos["date"] <= day)
+    p_base = (pos["date"] > b0) & (pos["date"] <= t3)
+    t3_counts = pos.loc[p_t3].groupby("customer")["order_key"].nunique()
+    base_counts = pos.loc[p_base].groupby("customer")["order_key"].nunique()
     rows = []
     for cust, g in pos.groupby("customer", sort=True):
         dates = np.sort(g["date"].unique())
@@ -106,14 +115,11 @@ def at_risk_customers(ds: Dataset, *, as_of: Any = None, interval_factor: float 
         days_since = int((day - last).days)
         gaps = np.diff(dates).astype("timedelta64[D]").astype("int64")
         median_gap = float(np.median(gaps)) if len(dates) >= 3 else math.nan
-        net = o[o["customer"] == cust]
-        in_t3 = (net["date"] > t3) & (net["date"] <= day)
-        in_base = (net["date"] > b0) & (net["date"] <= t3)
-        t3_amount = float(net.loc[in_t3, "amount"].sum())
-        t3_orders = int(g.loc[(g["date"] > t3) & (g["date"] <= day), "order_key"].nunique())
+        t3_amount = float(t3_amounts.get(cust, 0.0))
+        t3_orders = int(t3_counts.get(cust, 0))
         k = _baseline_months(first, t3)
-        base_amount = float(net.loc[in_base, "amount"].sum()) / k * 3
-        base_orders = g.loc[(g["date"] > b0) & (g["date"] <= t3), "order_key"].nunique() / k * 3
+        base_amount = float(base_amounts.get(cust, 0.0)) / k * 3
+        base_orders = int(base_counts.get(cust, 0)) / k * 3
         amount_drop = 1 - t3_amount / base_amount if base_amount > 0 else math.nan
         freq_drop = 1 - t3_orders / base_orders if base_orders > 0 else math.nan
         history_ok = first <= history_cut

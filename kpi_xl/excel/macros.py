@@ -1,0 +1,212 @@
+"""The "Generate rep tabs" button: refresh the open workbook in Excel through xlwings.
+
+The button runs xlwings' ``SampleCall``, which imports the companion module named like the
+workbook (see :mod:`kpi_xl.excel.companion`) and calls its ``main()``; that calls
+:func:`generate_rep_tabs` on ``xw.Book.caller()``. Works in desktop Excel on Windows and macOS
+(``RunPython``); every user needs a local Python with kpi_xl and xlwings.
+
+What the button does, on the open workbook (nothing is saved — the user saves):
+
+1. reads the input tables from the workbook itself, so unsaved edits count: each Excel table
+   (ListObject) whose name resolves with :func:`kpi_xl.readers.resolve_table_name`
+   (``tblOpportunities``, ``商談`` …), else a sheet named after the table (``Opportunities`` /
+   ``商談``), whose first non-empty row of the used range is the header. Row numbers are the
+   sheet's, so problems point at the row the user sees;
+2. validates them (:func:`kpi_xl.validate.validate`). On problems it writes every one of them
+   to a sheet named ``Check`` (columns table, row, column, value, problem, hint; created or
+   replaced, marked as generated so the next successful run removes it), activates it and
+   shows a message box — the report sheets and every other sheet are left as they are;
+3. otherwise builds the report and replaces the generated sheets
+   (:func:`kpi_xl.report.render_xlwings.render_book`).
+
+The message box is ``book.app.alert`` (xlwings ≥ 0.27.13 on desktop Excel); on a runtime that
+has none, or when it fails, the ``Check`` sheet is the only report. Progress goes to Excel's
+status bar (``app.status_bar``) and the screen is frozen while writing
+(``app.screen_updating``), both restored afterwards; a runtime without them is not an error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from ..errors import InputError, KpiXlError, ValidationError
+from ..readers import RawTable, _frame_from_rows, resolve_table_name
+from ..report.layout import build_report
+from ..report.naming import GENERATED_NAME, sheet_name
+from ..report.render_xlwings import excel_text, generated_sheet_names, mark_generated, render_book
+from ..validate import validate
+
+__all__ = ["CHECK_COLUMNS", "CHECK_SHEET", "generate_rep_tabs", "main", "read_tables"]
+
+CHECK_SHEET = "Check"
+CHECK_COLUMNS = ("table", "row", "column", "value", "problem", "hint")
+_CHECK_KIND = "check"
+_ALERT_TITLE = "kpi_xl"
+_ALERT_LINES = 15
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _rows(rng: Any) -> list[list[Any]]:
+    if rng is None:
+        return []
+    values = rng.options(ndim=2).value
+    return [list(r) for r in values or []]
+
+
+def read_tables(book: Any) -> dict[str, RawTable]:
+    """Every kpi_xl input table of the open workbook, as :func:`kpi_xl.readers.read_workbook`
+    finds them in a file: Excel tables first, then sheets named after a table."""
+    found: dict[str, RawTable] = {}
+    sheets = list(book.sheets)
+    generated = set(generated_sheet_names(book))
+    for sheet in sheets:
+        for table in sheet.tables:
+            name = resolve_table_name(table.name)
+            if not name or name in found:
+                continue
+            header_rng = table.header_row_range
+            header = ["" if h is None else str(h) for h in _rows(header_rng)[0]]
+            body = _rows(table.data_body_range)
+            frame, _ = _frame_from_rows([header, *body])
+            found[name] = RawTable(name, frame, f"{book.name}, sheet '{sheet.name}', table "
+                                                f"{table.name}", header_row=header_rng.row)
+    for sheet in sheets:
+        name = resolve_table_name(sheet.name)
+        if not name or name in found or sheet.name in generated:
+            continue
+        used = sheet.used_range
+        rows = _rows(used)
+        frame, header_idx = _frame_from_rows(rows)
+        found[name] = RawTable(name, frame, f"{book.name}, sheet '{sheet.name}'",
+                               header_row=used.row + header_idx)
+    if not found:
+        raise InputError(f"{book.name}: no kpi_xl input tables (expected Excel tables such as "
+                         f"tblOpportunities, or sheets named Opportunities / 商談 …)")
+    return found
+
+
+# --------------------------------------------------------------------------- Excel chrome
+
+
+@contextlib.contextmanager
+def _app_state(book: Any) -> Iterator[Any]:
+    """Freeze the screen while writing; restore it and the status bar afterwards."""
+    app = None
+    with contextlib.suppress(Exception):
+        app = book.app
+    updating = None
+    if app is not None:
+        with contextlib.suppress(Exception):
+            updating = app.screen_updating
+            app.screen_updating = False
+    try:
+        yield app
+    finally:
+        if app is not None:
+            with contextlib.suppress(Exception):
+                app.screen_updating = True if updating is None else updating
+            with contextlib.suppress(Exception):
+                app.status_bar = False  # give the status bar back to Excel
+
+
+def _status(app: Any, text: str) -> None:
+    if app is not None:
+        with contextlib.suppress(Exception):
+            app.status_bar = text
+
+
+def _alert(book: Any, prompt: str) -> None:
+    """A message box where the runtime has one (desktop Excel); silently none elsewhere."""
+    with contextlib.suppress(Exception):
+        book.app.alert(prompt, title=_ALERT_TITLE, mode="critical")
+
+
+# --------------------------------------------------------------------------- Check sheet
+
+
+def _write_check(book: Any, error: ValidationError) -> str:
+    """Create or replace the Check sheet listing every problem; return its name."""
+    for name in generated_sheet_names(book):
+        if _is_check(book.sheets[name]):
+            book.sheets[name].delete()
+    names = [s.name for s in book.sheets]
+    title = sheet_name(CHECK_SHEET, names)
+    ws = book.sheets.add(title, after=book.sheets[names[-1]])
+    rows = [list(CHECK_COLUMNS)]
+    for p in error.problems:
+        rows.append([p.table, p.row, p.column, p.value, p.problem, p.hint])
+    ws.range((1, 1)).value = [[excel_text(v) if isinstance(v, str) else _plain(v) for v in r]
+                              for r in rows]
+    header = ws.range((1, 1), (1, len(CHECK_COLUMNS)))
+    header.font.bold = True
+    ws.autofit("c")
+    mark_generated(ws, _CHECK_KIND)
+    ws.activate()
+    return title
+
+
+def _plain(value: Any) -> Any:
+    """Problem values are plain (:class:`kpi_xl.errors.Problem`); anything else as text."""
+    if value is None or isinstance(value, (bool, int, float, dt.datetime)):
+        return value
+    return excel_text(str(value))
+
+
+def _is_check(sheet: Any) -> bool:
+    for name in sheet.names:
+        if name.name.rsplit("!", 1)[-1] == GENERATED_NAME:
+            return (name.refers_to or "").lstrip("=").strip('"') == _CHECK_KIND
+    return False
+
+
+def _alert_text(error: ValidationError, sheet: str) -> str:
+    n = len(error.problems)
+    lines = [f"{n} problem{'s' if n != 1 else ''} in the input — nothing was generated.",
+             f"Every problem is listed on the sheet '{sheet}'.", ""]
+    lines += [p.format() for p in error.problems[:_ALERT_LINES]]
+    if n > _ALERT_LINES:
+        lines.append(f"… and {n - _ALERT_LINES} more")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- the button
+
+
+def generate_rep_tabs(book: Any, *, generated_at: dt.datetime | None = None) -> None:
+    """The button: validate the open workbook's input tables and regenerate the report sheets.
+
+    ``book`` is an xlwings ``Book`` (``xw.Book.caller()``). ``generated_at`` fixes the
+    "generated at" line (tests); default now. Validation problems go to the ``Check`` sheet
+    and a message box, and nothing else is touched; other kpi_xl errors (no input tables,
+    invalid settings) only show the message box.
+    """
+    with _app_state(book) as app:
+        _status(app, "kpi_xl: reading the input tables…")
+        try:
+            ds = validate(read_tables(book), source=book.name)
+        except ValidationError as exc:
+            sheet = _write_check(book, exc)
+            _alert(book, _alert_text(exc, sheet))
+            return
+        except KpiXlError as exc:
+            _alert(book, str(exc))
+            return
+
+        def progress(i: int, n: int, name: str) -> None:
+            _status(app, f"kpi_xl: writing {i}/{n} {name}…")
+
+        report = build_report(ds, generated_at=generated_at)
+        render_book(book, report, progress=progress)
+
+
+def main() -> None:
+    """Entry point of the companion module convention: ``RunPython "import book; book.main()"``
+    ends up here with the calling workbook."""
+    import xlwings as xw
+
+    generate_rep_tabs(xw.Book.caller())

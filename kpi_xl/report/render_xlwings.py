@@ -1,0 +1,454 @@
+"""Write a :class:`~kpi_xl.report.model.Report` into an open workbook through xlwings (live Excel).
+
+:func:`render_book` is the live-Excel twin of :func:`kpi_xl.report.render_openpyxl.render_into`:
+the same sheets, in the same place, with the same cell values, number formats, column widths,
+header styling, traffic lights and charts. It uses only xlwings' documented object model
+(``Book``/``Sheets``/``Sheet``/``Range``/``Font``/``Charts``/``Chart``/``Names``, never ``.api``)
+so the same code runs on Windows and macOS desktop Excel.
+
+Rules shared with the file renderer:
+
+- generated sheets carry the sheet-scoped defined name
+  :data:`~kpi_xl.report.naming.GENERATED_NAME` (``="rep"``, ``="dashboard"`` …); a run deletes
+  every sheet carrying it and inserts the report's sheets right after the first remaining sheet
+  (at the start when only one sheet remains); other sheets are not touched;
+- text from the data stays text. Excel parses a value written through xlwings as if it were
+  typed, so a string that Excel would turn into something else — a formula (``= + - @``), a
+  number, a date, a percentage, TRUE/FALSE — or that starts with an apostrophe is written with
+  a leading apostrophe ``'``: that is how Excel stores a literal (the apostrophe becomes the
+  cell's prefix character, it is not part of the value). The file renderer marks only formula
+  prefixes with the quote prefix because openpyxl stores strings verbatim;
+- one 2-D write per table (and per text block): each call crosses into Excel, so values are
+  never written cell by cell.
+
+Differences from the file renderer (see :func:`render_book` for details): no zoom, print setup
+or pie data labels (no xlwings API); charts' titles, legend, axes, series types and markers,
+and real conditional formatting need xlwings ≥ 0.37.5 — with an older xlwings the charts keep
+Excel's defaults and the traffic lights are static fills computed from the same thresholds
+(colour scales are then left out).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import re
+from collections.abc import Callable
+from typing import Any
+
+from .model import CURRENCY_SYMBOLS, FORMATS, Chart, Report, Sheet, Table, Text
+from .naming import GENERATED_NAME, sheet_name
+
+# The value conversion and width rules are the file renderer's, so both targets agree.
+from .render_openpyxl import (
+    _FORMULA_PREFIXES,
+    NO_DATA,
+    _cell_value,
+    _is_numeric_column,
+    _text_width,
+    _value_width,
+    _widen,
+)
+
+__all__ = ["CHART_TYPES", "excel_text", "generated_sheet_names", "render_book"]
+
+#: model chart kind → xlwings chart type
+CHART_TYPES = {"column": "column_clustered", "bar": "bar_clustered", "line": "line",
+               "pie": "pie", "doughnut": "doughnut"}
+
+_WHITE = (255, 255, 255)
+_GREY = (128, 128, 128)
+_HEADER_FILL = (0x1F, 0x38, 0x64)
+_BORDER = (0xBF, 0xBF, 0xBF)
+_RED = (0xF8, 0xCB, 0xAD)
+_AMBER = (0xFF, 0xE6, 0x99)
+_GREEN = (0xC6, 0xEF, 0xCE)
+_SCALE = ("#F8696B", "#FFEB84", "#63BE7B")
+_TEXT_FONTS = {"title": {"size": 16, "bold": True}, "subtitle": {"size": 11, "color": _GREY},
+               "note": {"size": 9, "color": _GREY}}
+_POINTS_PER_CM = 72 / 2.54
+_CM_PER_COL = 1.7  # as the file renderer's chart sizes
+_CM_PER_ROW = 0.5
+
+_NUMBER_LIKE = re.compile(
+    r"^\s*[(+\-]?\s*[¥$€£₩]?\s*[\d.,]+\s*(%|[eE][+\-]?\d+)?\s*\)?\s*$")
+_DATE_LIKE = re.compile(
+    r"^\s*(\d{1,4}\s*[-/.年]\s*\d{1,2}|\d{1,2}\s*[-/]\s*[A-Za-z]{3}|[A-Za-z]{3,9}\s*[-/ ]\s*\d"
+    r"|\d{1,2}:\d{2}|[MTSHRmtshr]\d{1,2}[./]|明治|大正|昭和|平成|令和)")
+
+
+# --------------------------------------------------------------------------- values
+
+
+def excel_text(text: str) -> str:
+    """``text`` as it must be written through xlwings to be stored as that literal text.
+
+    Excel parses what is written into a cell; a leading apostrophe makes it store the rest as
+    text. Added when the text starts with a formula character (``= + - @``) or an apostrophe,
+    or looks like a number, date, time, percentage or boolean.
+    """
+    if not text:
+        return text
+    if (text.startswith((*_FORMULA_PREFIXES, "'")) or _NUMBER_LIKE.match(text)
+            or _DATE_LIKE.match(text) or text.strip().upper() in ("TRUE", "FALSE")):
+        return "'" + text
+    return text
+
+
+def _xl(value: Any) -> Any:
+    value = _cell_value(value)
+    return excel_text(value) if isinstance(value, str) else value
+
+
+def _supports(obj: Any, attr: str) -> bool:
+    """True if the xlwings class of ``obj`` has ``attr`` (checked on the class: no Excel call)."""
+    return hasattr(type(obj), attr)
+
+
+def _try(fn: Callable[[], Any]) -> None:
+    """Cosmetic settings a runtime may not implement must not fail the whole report."""
+    with contextlib.suppress(NotImplementedError, AttributeError):
+        fn()
+
+
+# --------------------------------------------------------------------------- generated sheets
+
+
+def generated_sheet_names(book: Any) -> list[str]:
+    """Names of the sheets of ``book`` carrying the sheet-scoped name ``GENERATED_NAME``."""
+    out = []
+    for sheet in book.sheets:
+        for name in sheet.names:
+            # Excel reports sheet-scoped names as "Sheet!name" (or "'My sheet'!name")
+            if name.name.rsplit("!", 1)[-1] == GENERATED_NAME:
+                out.append(sheet.name)
+                break
+    return out
+
+
+def mark_generated(sheet: Any, kind: str) -> None:
+    """Give ``sheet`` the sheet-scoped name that makes the next run replace it."""
+    sheet.names.add(GENERATED_NAME, '="' + str(kind).replace('"', '""') + '"')
+
+
+def delete_generated(book: Any) -> None:
+    for name in generated_sheet_names(book):
+        book.sheets[name].delete()
+
+
+def render_book(book: Any, report: Report, *,
+                progress: Callable[[int, int, str], None] | None = None) -> list[str]:
+    """Replace the generated sheets of the open xlwings ``book`` with ``report``'s sheets.
+
+    Same placement rules as the file renderer: previously generated sheets are deleted, the new
+    ones are inserted in order right after the first remaining sheet (before it when it is the
+    only one), a name clashing with a user's sheet gets ``"name (2)"``, the first generated sheet
+    is activated. Returns the sheet names written. ``progress(i, n, name)`` is called before
+    each sheet (the button shows it in Excel's status bar).
+
+    Column widths are the file renderer's (header and data cells measured, 6 to 50 characters)
+    rather than Excel's AutoFit: ``sheet.autofit('c')`` would also fit the long title, source and
+    note lines in column A, and fitting each table's range separately shrinks columns that an
+    earlier table on the same sheet needed wider.
+    """
+    delete_generated(book)
+    remaining = [s.name for s in book.sheets]
+    taken = list(remaining)
+    written: list[str] = []
+    previous = book.sheets[remaining[0]] if remaining else None
+    only_one = len(remaining) <= 1
+    for i, sheet in enumerate(report.sheets):
+        if progress:
+            progress(i + 1, len(report.sheets), sheet.name)
+        title = sheet_name(sheet.name, taken)
+        taken.append(title)
+        if previous is None:
+            ws = book.sheets.add(title)
+        elif only_one and not written:
+            ws = book.sheets.add(title, before=previous)
+        else:
+            ws = book.sheets.add(title, after=previous)
+        _render_sheet(ws, sheet, report)
+        mark_generated(ws, sheet.kind)
+        written.append(title)
+        previous = ws
+    if written:
+        book.sheets[written[0]].activate()
+    return written
+
+
+# --------------------------------------------------------------------------- one sheet
+
+
+def _render_sheet(ws: Any, sheet: Sheet, report: Report) -> None:
+    widths: dict[int, float] = {}
+    for text in sheet.texts:
+        _write_text(ws, text)
+    for table in sheet.tables:
+        _write_table(ws, table, report, widths)
+    for col, width in sorted(widths.items()):
+        ws.range((1, col + 1)).column_width = round(width, 1)
+    for chart in sheet.charts:  # after the widths: a chart's position follows its anchor cell
+        _write_chart(ws, sheet, chart, report)
+
+
+def _font(rng: Any, size: float | None = None, bold: bool | None = None,
+          color: tuple[int, int, int] | None = None) -> None:
+    font = rng.font
+    if size is not None:
+        font.size = size
+    if bold is not None:
+        font.bold = bold
+    if color is not None:
+        font.color = color
+
+
+def _write_text(ws: Any, text: Text) -> None:
+    if not text.lines:
+        return
+    rng = ws.range((text.row + 1, text.col + 1), (text.row + len(text.lines), text.col + 1))
+    rng.value = [[_xl(line)] for line in text.lines]
+    _font(rng, **_TEXT_FONTS.get(text.style, _TEXT_FONTS["note"]))
+
+
+def _borders(rng: Any) -> None:
+    if _supports(rng, "borders"):  # xlwings ≥ 0.37.1
+        _try(lambda: rng.borders.set("all", line_style="continuous", weight="thin",
+                                     color=_BORDER))
+
+
+def _write_table(ws: Any, table: Table, report: Report, widths: dict[int, float]) -> None:
+    r0, c0, ncol = table.row + 1, table.col + 1, len(table.columns)
+    title = ws.range((r0, c0))
+    title.value = _xl(table.title)
+    title.font.bold = True
+
+    header = ws.range((r0 + 1, c0), (r0 + 1, c0 + ncol - 1))
+    header.value = [[_xl(c.header) for c in table.columns]]
+    header.color = _HEADER_FILL
+    _font(header, bold=True, color=_WHITE)
+    header.wrap_text = True
+    if _supports(header, "vertical_alignment"):  # xlwings ≥ 0.37.3
+        _try(lambda: setattr(header, "vertical_alignment", "center"))
+    _borders(header)
+    for j, column in enumerate(table.columns):
+        _widen(widths, table.col + j, _text_width(column.header) + 2)
+
+    first = r0 + 2
+    nrow = max(len(table.rows), 1)
+    body = ws.range((first, c0), (first + nrow - 1, c0 + ncol - 1))
+    if table.rows:
+        # formats first: Excel then stores what is written under the final format
+        for j, column in enumerate(table.columns):
+            if column.fmt == "auto" and table.row_fmt is not None:
+                _auto_formats(ws, table, j, first, report.currency)
+            else:
+                ws.range((first, c0 + j), (first + nrow - 1, c0 + j)).number_format = \
+                    column.number_format(report.currency)
+        values = []
+        for row in table.rows:
+            cells = [_cell_value(row[j] if j < len(row) else None) for j in range(ncol)]
+            for j, v in enumerate(cells):
+                _widen(widths, table.col + j, _value_width(v, table.columns[j].fmt))
+            values.append([excel_text(v) if isinstance(v, str) else v for v in cells])
+        body.value = values
+    else:
+        label = NO_DATA["ja" if report.locale.lower().startswith("ja") else "en"]
+        body.value = [[label] + [None] * (ncol - 1)]
+        _font(ws.range((first, c0)), size=9, color=_GREY)
+    _borders(body)
+    if table.note:
+        note = ws.range((first + nrow, c0))
+        note.value = _xl(table.note)
+        _font(note, size=9, color=_GREY)
+
+    for cond in table.conditional:
+        _write_conditional(ws, table, cond)
+
+
+def _auto_formats(ws: Any, table: Table, j: int, first: int, currency: str) -> None:
+    """Per-row formats of an 'auto' column, one write per run of equal formats."""
+    col = table.col + j + 1
+    start = 0
+    formats = [table.cell_format(i, j, currency) for i in range(len(table.rows))]
+    for i in range(1, len(formats) + 1):
+        if i == len(formats) or formats[i] != formats[start]:
+            ws.range((first + start, col), (first + i - 1, col)).number_format = formats[start]
+            start = i
+
+
+# --------------------------------------------------------------------------- conditional
+
+
+def _column_runs(cols: list[int]) -> list[tuple[int, int]]:
+    runs: list[tuple[int, int]] = []
+    for c in sorted(set(cols)):
+        if runs and runs[-1][1] == c - 1:
+            runs[-1] = (runs[-1][0], c)
+        else:
+            runs.append((c, c))
+    return runs
+
+
+def _address(row1: int, col1: int, row2: int, col2: int) -> str:
+    """A1 address of 1-based cells (row1, col1):(row2, col2)."""
+    def cell(r: int, c: int) -> str:
+        letters = ""
+        while c:
+            c, rem = divmod(c - 1, 26)
+            letters = chr(65 + rem) + letters
+        return f"{letters}{r}"
+    a, b = cell(row1, col1), cell(row2, col2)
+    return a if a == b else f"{a}:{b}"
+
+
+def _columns_range(ws: Any, cols: list[int], row1: int, row2: int) -> Any:
+    """One Range over 0-based columns ``cols`` (a multi-area range when not contiguous)."""
+    runs = _column_runs(cols)
+    if len(runs) == 1:
+        a, b = runs[0]
+        return ws.range((row1, a + 1), (row2, b + 1))
+    return ws.range(",".join(_address(row1, a + 1, row2, b + 1) for a, b in runs))
+
+
+def _write_conditional(ws: Any, table: Table, cond: Any) -> None:
+    if not table.rows:
+        return
+    first, last = table.first_data_row + 1, table.first_data_row + len(table.rows)
+    if cond.kind == "traffic":
+        col = table.column_index(cond.column)
+        rng = ws.range((first, col + 1), (last, col + 1))
+        if _supports(rng, "conditional_formats"):  # xlwings ≥ 0.37.5: real rules
+            cf = rng.conditional_formats
+            # blank cells (undefined rates) stay unformatted rather than red
+            cf.add_custom(f"=ISBLANK({_address(first, col + 1, first, col + 1)})",
+                          stop_if_true=True)
+            cf.add_cell_value("greater_than_or_equal", cond.high, fill_color=_GREEN)
+            cf.add_cell_value("between", cond.low, cond.high, fill_color=_AMBER)
+            cf.add_cell_value("less_than", cond.low, fill_color=_RED)
+            return
+        # older xlwings: static fills from the same thresholds (they do not follow edits)
+        j = col - table.col
+        for i, row in enumerate(table.rows):
+            v = _cell_value(row[j] if j < len(row) else None)
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                continue
+            fill = _GREEN if v >= cond.high else _AMBER if v >= cond.low else _RED
+            ws.range((first + i, col + 1)).color = fill
+    elif cond.kind == "scale":
+        if cond.column == "*":
+            cols = [table.col + j for j in range(1, len(table.columns))
+                    if _is_numeric_column(table, j)]
+        else:
+            cols = [table.column_index(cond.column)]
+        if not cols:
+            return
+        rng = _columns_range(ws, cols, first, last)
+        if _supports(rng, "conditional_formats"):
+            rng.conditional_formats.add_color_scale(list(_SCALE))
+    else:
+        raise ValueError(f"unknown conditional format kind {cond.kind!r}")
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def _axis_format(fmt_key: str, currency: str) -> str | None:
+    if not fmt_key or fmt_key not in FORMATS or fmt_key in ("text", "general"):
+        return None
+    return FORMATS[fmt_key].replace("{sym}", CURRENCY_SYMBOLS.get(currency, ""))
+
+
+def _series_kinds(chart: Chart) -> tuple[list[tuple[Any, str, bool]], str]:
+    """(series, kind, secondary) in source order and the chart's main kind, as the file
+    renderer groups them (bars first, then primary lines, then secondary lines)."""
+    if chart.kind in ("pie", "doughnut"):
+        series = chart.series[:1] if chart.kind == "pie" else chart.series
+        return [(s, chart.kind, False) for s in series], chart.kind
+    out = []
+    base = chart.kind
+    for s in chart.series:
+        kind = s.kind or base
+        if kind not in ("column", "bar", "line"):
+            raise ValueError(f"unknown series kind {kind!r} in chart {chart.title!r}")
+        if kind in ("column", "bar") and base in ("column", "bar"):
+            kind = base
+        out.append((s, kind, s.secondary and kind == "line"))
+    groups = sorted({(k, sec) for _, k, sec in out}, key=lambda g: (g[0] == "line", g[1]))
+    main_kind = groups[0][0]
+    first_group = groups[0]
+    # a secondary axis only for a group that is not the main one
+    out = [(s, k, sec and (k, sec) != first_group) for s, k, sec in out]
+    return out, main_kind
+
+
+def _write_chart(ws: Any, sheet: Sheet, chart: Chart, report: Report) -> None:
+    table = sheet.table(chart.table)
+    if not table.rows or not chart.series:
+        return  # never a chart over empty ranges
+    header = table.header_row + 1
+    first, last = table.first_data_row + 1, table.first_data_row + len(table.rows)
+    series, main_kind = _series_kinds(chart)
+    by_col = {table.column_index(s.column): (s, k, sec) for s, k, sec in series}
+    cols = sorted(by_col)
+    cat_col = table.column_index(chart.category)
+
+    anchor = ws.range((chart.row + 1, chart.col + 1))
+    xl_chart = ws.charts.add(anchor.left, anchor.top, chart.width_cols * _CM_PER_COL *
+                             _POINTS_PER_CM, chart.height_rows * _CM_PER_ROW * _POINTS_PER_CM)
+    explicit_x = _supports(xl_chart, "set_x_axis_values")
+    source = _columns_range(ws, cols if explicit_x else [cat_col, *cols], header, last)
+    xl_chart.chart_type = CHART_TYPES[main_kind]
+    if "plot_by" in inspect.signature(type(xl_chart).set_source_data).parameters:
+        xl_chart.set_source_data(source, plot_by="columns")  # xlwings ≥ 0.37.3
+    else:
+        xl_chart.set_source_data(source)
+    if explicit_x:
+        xl_chart.set_x_axis_values(ws.range((first, cat_col + 1), (last, cat_col + 1)))
+    _decorate_chart(xl_chart, chart, table, [by_col[c] for c in cols], main_kind, report)
+
+
+def _decorate_chart(xl_chart: Any, chart: Chart, table: Table, series: list, main_kind: str,
+                    report: Report) -> None:
+    """Title, legend, series types, markers and axes (xlwings ≥ 0.37.3 / 0.37.5)."""
+    if _supports(xl_chart, "title"):
+        _try(lambda: setattr(xl_chart, "title", chart.title))
+    if _supports(xl_chart, "legend"):
+        _try(lambda: setattr(xl_chart.legend, "position", "bottom"))
+    if not _supports(xl_chart, "series") or chart.kind in ("pie", "doughnut"):
+        return
+
+    def column_fmt(key: str) -> str | None:
+        for c in table.columns:
+            if c.key == key:
+                return _axis_format(c.fmt, report.currency)
+        return None
+
+    for xs, (_, kind, secondary) in zip(xl_chart.series, series, strict=False):
+        if kind != main_kind:
+            xs.chart_type = CHART_TYPES[kind]
+        if secondary:
+            xs.axis_group = "secondary"
+        if kind == "line":
+            xs.marker_style = "circle"  # isolated points (gaps) stay visible
+            xs.marker_size = 5
+    # axis formats from the first series (model order) on each axis, as the file renderer
+    main_series = [s for s, k, sec in series if k == main_kind and not sec]
+    secondary_series = [s for s, _, sec in series if sec]
+    order = {id(s): i for i, s in enumerate(chart.series)}
+    main_series.sort(key=lambda s: order[id(s)])
+    secondary_series.sort(key=lambda s: order[id(s)])
+    secondary_fmt = column_fmt(secondary_series[0].column) if secondary_series else None
+    fmt = _axis_format(chart.y_format, report.currency) or (
+        column_fmt(main_series[0].column) if main_series else None)
+    if fmt:
+        xl_chart.value_axis.number_format = fmt
+    if chart.y_title:
+        xl_chart.value_axis.title = chart.y_title
+    if secondary_fmt:
+        _try(lambda: setattr(xl_chart.secondary_value_axis, "number_format", secondary_fmt))
+    cat_fmt = column_fmt(chart.category)
+    if cat_fmt:
+        xl_chart.category_axis.number_format = cat_fmt
+    if main_kind == "bar":  # horizontal bars: first category on top, as in the table
+        xl_chart.category_axis.reverse_order = True
