@@ -15,7 +15,7 @@ import pandas as pd
 from ..calendar import Period, month_periods, period_containing
 from ..dataset import Dataset
 from ..metrics.achievement import scorecard, target_totals
-from ..metrics.actuals import actuals, metric_def
+from ..metrics.actuals import actuals, metric_def, metric_events
 from ..metrics.churn import churn_trend
 from ..metrics.customers import cohort_retention
 from ..metrics.funnel import funnel
@@ -129,6 +129,18 @@ def _records(df: pd.DataFrame, cols: list[str]) -> list[list[object]]:
     return [[_num(v) for v in row] for row in df[cols].itertuples(index=False, name=None)]
 
 
+CORE_METRICS = ("revenue", "won_deals", "leads", "opportunities", "new_customers")
+
+
+def _scorecard_metrics(ds: Dataset, period: Period) -> list[str]:
+    """The core KPIs that the data can measure, then every other metric with a target in the
+    period — so a book without targets still shows its actuals (targets blank)."""
+    t = ds.targets
+    targeted = list(dict.fromkeys(t.loc[period.mask(t["period"]), "metric"].dropna()))
+    core = [m for m in CORE_METRICS if m in targeted or len(metric_events(ds, m))]
+    return core + [m for m in targeted if m not in core]
+
+
 class _Ctx:
     def __init__(self, ds: Dataset, as_of: dt.date, period: Period, locale: str,
                  generated_at: dt.datetime) -> None:
@@ -139,7 +151,8 @@ class _Ctx:
                                     last.start)
         self.window_start = self.months[0].start
         self.window_end = min(as_of, last.end)
-        self.rep_card = scorecard(ds, period, by="rep", as_of=as_of)
+        self.metrics = _scorecard_metrics(ds, period)
+        self.rep_card = scorecard(ds, period, by="rep", metrics=self.metrics, as_of=as_of)
         self.benchmarks = driver_benchmarks(ds, as_of)
 
     def L(self, key: str, **kw: object) -> str:
@@ -255,7 +268,7 @@ def _dashboard(ctx: _Ctx, name: str, risk: pd.DataFrame) -> Sheet:
     ds = ctx.ds
     sh = Sheet(name, "dashboard", ctx.L("dashboard_title"))
     ctx.header(sh, ctx.L("dashboard_title"))
-    card = scorecard(ds, ctx.period, by=None, as_of=ctx.as_of)
+    card = scorecard(ds, ctx.period, by=None, metrics=ctx.metrics, as_of=ctx.as_of)
     sh.add(_scorecard_table(ctx, card, "scorecard"))
     sh.add(*_revenue_trend(ctx, None, "revenue_trend"))
     sh.add(*_funnel(ctx, None, "funnel"))
