@@ -602,3 +602,35 @@ def test_formulas_never_raise(name, junk):
     assert isinstance(got, str | float | int | list)
     if isinstance(got, str):
         assert got.startswith(("#KPI! ", "n/a: "))
+
+
+def test_churn_rate_on_the_demo_orders_passed_as_datetimes_matches_the_engine():
+    import datetime as _dt
+
+    from kpi_xl.dataset import make_dataset
+    from kpi_xl.demo import demo_frames
+    from kpi_xl.metrics.churn import logo_churn
+
+    o = demo_frames()["orders"]
+    ids = [[v] for v in o["customer"]]
+    dates = [[v.to_pydatetime()] for v in o["date"]]  # as xlwings passes date cells
+    got = udfs.KPI_CHURN_RATE(ids, dates, _dt.datetime(2026, 10, 1), _dt.datetime(2026, 10, 31))
+    ds = make_dataset(orders=o[["date", "customer", "amount"]])
+    assert got == pytest.approx(logo_churn(ds, "2026-10-01", "2026-10-31").value)
+
+
+def test_scorecard_ignores_team_only_target_rows_of_the_template(tmp_path):
+    import datetime as _dt
+
+    import openpyxl
+
+    from kpi_xl.demo import demo_frames
+    from kpi_xl.excel.template import build_template
+
+    book = build_template(tmp_path / "b.xlsx", data=demo_frames())
+    wb = openpyxl.load_workbook(book)
+    targets = [[c.value for c in r] for r in wb["目標"].iter_rows()]
+    opps = [[c.value for c in r] for r in wb["商談"].iter_rows()]
+    assert any(r[0] is None and r[1] for r in targets[1:])  # the demo has team targets
+    out = udfs.KPI_SCORECARD(targets, opps, "2026-11", _dt.datetime(2026, 11, 20))
+    assert isinstance(out, list) and out[0][0] == "担当者" and len(out) > 10

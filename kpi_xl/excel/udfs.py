@@ -913,8 +913,9 @@ def KPI_SCORECARD(targets_table, actuals_or_opportunities, period, as_of=None):
     business day | note. achievement = actual ÷ target; pace = actual ÷ (target × elapsed ÷
     total business days); forecast = actual ÷ elapsed × total; gap = forecast − target.
     Engine: kpi_xl.metrics.achievement (scorecard, or achievement + pace per row).
-    Edge cases: no target → blank achievement/pace with "no target"; team target rows are not
-    supported here (use the report); bad cells → "#KPI! <table, row, column: problem>".
+    Edge cases: no target → blank achievement/pace with "no target"; team-only target rows
+    (no rep) are left out — team scorecards are on the report's dashboard; bad cells →
+    "#KPI! <table, row, column: problem>".
     Example: =KPI_SCORECARD(Targets[#All], Opps[#All], "2026-04", TODAY())
     """
     return _run(_scorecard, targets_table, actuals_or_opportunities, period, as_of)
@@ -935,6 +936,9 @@ def _scorecard(targets_table: Any, other: Any, period: Any, as_of: Any) -> list[
     tg = _frame(targets_table, "targets_table")
     ot = _frame(other, "actuals_or_opportunities")
     loc = _locale(tg, ot)
+    rep_col = _find_col(tg, _names("targets", "rep"))
+    if rep_col is not None:  # team-only rows belong to team scorecards, not this per-rep one
+        tg = tg[~blank_mask(tg[rep_col])].reset_index(drop=True)
     is_opps = (_find_col(ot, _names("opportunities", "status")) is not None
                and _find_col(ot, _names("opportunities", "created_date")) is not None)
     if is_opps:
