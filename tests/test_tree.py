@@ -81,3 +81,15 @@ def test_sensitivity_shows_equal_ten_percent_effects_of_a_product():
     assert set(s["driver"]) == {"leads_per_month", "conversion", "win_rate", "avg_deal_size"}
     assert s["plus_10pct_change"].nunique() == 1
     assert s["rank"].tolist() == [1, 2, 3, 4]
+
+
+def test_back_solve_per_month_over_a_quarter():
+    # FY2026Q1 = Apr-Jun 2026; as of May 15 the months left are May and June.
+    ds = _ds()
+    tg = ds.targets.copy()
+    tg["period"] = pd.Timestamp("2026-05-01")
+    ds.targets = tg
+    tree = kpi_tree(ds, parse_period("FY2026Q1"), rep="a", as_of=D(2026, 5, 15))
+    plan = tree.plan.set_index("quantity")
+    assert plan.loc["won_deals", "needed"] == 10
+    assert plan.loc["won_deals", "per_month"] == 5

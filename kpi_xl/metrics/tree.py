@@ -15,7 +15,7 @@ pipeline is not credited — the plan says what new work closes the gap at histo
     opportunities needed = won needed ÷ win rate
     leads needed = opportunities needed ÷ conversion
     activities needed (per type) = opportunities needed × activities per opportunity
-    per business day = needed ÷ r
+    per business day = needed ÷ r;  per month = needed ÷ calendar months left (this one included)
 
 Any driver that cannot be measured (no history, zero denominator) makes the quantities that
 depend on it NaN, and the ``note`` says which driver is missing.
@@ -100,10 +100,13 @@ def measure_drivers(ds: Dataset, *, rep: str | None = None, as_of: dt.date,
 
 
 def back_solve(target: float, actual: float, drivers: dict[str, float],
-               business_days_remaining: int, activity_types: tuple[str, ...]) -> pd.DataFrame:
+               business_days_remaining: int, activity_types: tuple[str, ...],
+               months_remaining: float | None = None) -> pd.DataFrame:
     """What must still happen to reach ``target`` (formulas in the module docstring).
 
-    Columns: quantity, needed, per_business_day, note. Rows: revenue, won_deals,
+    Columns: quantity, needed, per_business_day, per_month (needed ÷ ``months_remaining``,
+    the calendar months left in the period counting the current one; NaN when not given),
+    note. Rows: revenue, won_deals,
     opportunities, leads, then one row per activity type.
     """
     gap = max(float(target) - float(actual), 0.0) if not math.isnan(target) else math.nan
@@ -121,7 +124,10 @@ def back_solve(target: float, actual: float, drivers: dict[str, float],
         note = missing if (isinstance(needed, float) and math.isnan(needed)) else ""
         if business_days_remaining == 0 and needed:
             note = "no business days left"
-        out.append({"quantity": q, "needed": needed, "per_business_day": per_day, "note": note})
+        per_month = (_div(needed, months_remaining) if needed else 0.0) \
+            if months_remaining else math.nan
+        out.append({"quantity": q, "needed": needed, "per_business_day": per_day,
+                    "per_month": per_month, "note": note})
     return pd.DataFrame(out)
 
 
@@ -181,7 +187,11 @@ def kpi_tree(ds: Dataset, period: Period, *, rep: str | None = None,
     cal = calendar_of(ds)
     start_rem = max(as_of + dt.timedelta(days=1), period.start)
     remaining = cal.business_days(start_rem, period.end)
-    plan = back_solve(target, actual, drivers, remaining, ds.settings.activity_types)
+    left = max(as_of + dt.timedelta(days=1), period.start)
+    months_left = float(len(pd.period_range(left, period.end, freq="M"))) \
+        if left <= period.end else 0.0
+    plan = back_solve(target, actual, drivers, remaining, ds.settings.activity_types,
+                      months_left or None)
 
     run_rate = math.prod(drivers[d] for d in DRIVERS)
     if not rep:

@@ -76,6 +76,7 @@ LABELS: dict[str, dict[str, str]] = {
     "quantity": {"en": "Quantity", "ja": "項目"},
     "needed": {"en": "Still needed", "ja": "残り必要数"},
     "per_day": {"en": "Per business day", "ja": "1営業日あたり"},
+    "per_month": {"en": "Per month", "ja": "1か月あたり"},
     "note": {"en": "Note", "ja": "備考"},
     "levers": {"en": "Levers ranked (revenue per month if raised to the reps' top quartile)",
                "ja": "改善レバー順位(上位25%水準に上げた場合の月間売上増)"},
@@ -341,11 +342,13 @@ def _rep_sheet(ctx: _Ctx, name: str, rep: str, risk: pd.DataFrame) -> Sheet:
     for r in tree.plan.itertuples():
         label = QUANTITY_LABELS.get(r.quantity, {}).get(ctx.locale) or activity_label(
             r.quantity, ctx.locale)
-        plan_rows.append([label, _num(r.needed), _num(r.per_business_day), r.note or None])
+        plan_rows.append([label, _num(r.needed), _num(r.per_month), _num(r.per_business_day),
+                          r.note or None])
     fmts = ["currency" if r.quantity == "revenue" else "number" for r in tree.plan.itertuples()]
     sh.add(Table("plan", ctx.L("plan"),
                  [Column("quantity", ctx.L("quantity"), "text"),
                   Column("needed", ctx.L("needed"), "auto"),
+                  Column("per_month", ctx.L("per_month"), "auto"),
                   Column("per_day", ctx.L("per_day"), "auto"),
                   Column("note", ctx.L("note"), "text")], plan_rows, row_fmt=fmts,
                  note=f"{tree.business_days_remaining} business days left in {ctx.period.label}"
