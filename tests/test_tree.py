@@ -93,3 +93,19 @@ def test_back_solve_per_month_over_a_quarter():
     plan = tree.plan.set_index("quantity")
     assert plan.loc["won_deals", "needed"] == 10
     assert plan.loc["won_deals", "per_month"] == 5
+
+
+def test_driver_table_has_every_rep_and_an_everyone_row_that_sums_them():
+    from kpi_xl.metrics.tree import measure_drivers_table
+
+    ds = _ds()
+    extra = ds.opportunities.iloc[:2].copy()
+    extra["opportunity_id"] = ["x1", "x2"]
+    extra["rep"] = "b"
+    ds = make_dataset(opportunities=pd.concat([ds.opportunities, extra]),
+                      activities=ds.activities)
+    table = measure_drivers_table(ds, as_of=AS_OF)
+    assert {"a", "b", "(all)"} <= set(table.index)
+    for col in ("leads", "won", "lost", "revenue"):
+        assert table.loc["(all)", col] == table.loc[["a", "b"], col].sum()
+    assert measure_drivers(ds, rep="b", as_of=AS_OF)["won"] == 2

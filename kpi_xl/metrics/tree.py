@@ -39,7 +39,8 @@ from ..dataset import Dataset
 from .achievement import calendar_of
 from .actuals import metric_events
 
-__all__ = ["DRIVERS", "KpiTree", "back_solve", "driver_benchmarks", "kpi_tree", "measure_drivers"]
+__all__ = ["DRIVERS", "KpiTree", "back_solve", "driver_benchmarks", "kpi_tree", "measure_drivers",
+           "measure_drivers_table"]
 
 DRIVERS = ("leads_per_month", "conversion", "win_rate", "avg_deal_size")
 DRIVER_LABELS = {
@@ -54,49 +55,83 @@ def _div(a: float, b: float) -> float:
     return a / b if b else math.nan
 
 
-def measure_drivers(ds: Dataset, *, rep: str | None = None, as_of: dt.date,
-                    lookback_months: int = 12) -> dict[str, float]:
-    """Driver values from history in ``(as_of − lookback_months, as_of]`` for one rep (or all).
+ALL = "(all)"
 
-    Returns leads, opportunities, won, lost, revenue, months, leads_per_month, conversion
+
+def measure_drivers_table(ds: Dataset, *, as_of: dt.date, lookback_months: int = 12
+                          ) -> pd.DataFrame:
+    """Driver values of every rep (one row per rep, plus the row ``'(all)'`` for everyone) from
+    history in ``(as_of − lookback_months, as_of]``, in one pass over the data.
+
+    Columns: leads, opportunities, won, lost, revenue, months, leads_per_month, conversion
     (opportunities ÷ leads), win_rate (won ÷ (won + lost)), avg_deal_size (revenue ÷ won), and
-    ``<type>_per_opportunity`` for every activity type.
+    ``<type>_per_opportunity`` for every activity type. Undefined ratios are NaN. ``months`` is
+    the window, shortened when the data starts later (at least 1).
     """
     end = pd.Timestamp(as_of) + pd.Timedelta(days=1)
     start = pd.Timestamp(as_of) - pd.DateOffset(months=lookback_months) + pd.Timedelta(days=1)
 
-    def count(metric: str) -> float:
-        ev = metric_events(ds, metric)
-        ev = ev[(ev["date"] >= start) & (ev["date"] < end)]
-        if rep is not None:
-            ev = ev[ev["rep"] == rep]
-        return float(ev["value"].sum())
+    def in_window(dates: pd.Series) -> pd.Series:
+        return (dates >= start) & (dates < end)
 
+    def per_rep(frame: pd.DataFrame, value: pd.Series | None = None) -> pd.Series:
+        v = value if value is not None else pd.Series(1.0, index=frame.index)
+        return v.groupby(frame["rep"].astype(object)).sum()
+
+    cols: dict[str, pd.Series] = {}
+    for metric in ("leads", "opportunities"):
+        ev = metric_events(ds, metric)
+        cols[metric] = per_rep(ev[in_window(ev["date"])])
     opp = ds.opportunities
-    closed = opp[opp["close_date"].notna() & (opp["close_date"] >= start)
-                 & (opp["close_date"] < end)]
-    if rep is not None:
-        closed = closed[closed["rep"] == rep]
-    won = float((closed["status"] == "won").sum())
-    lost = float((closed["status"] == "lost").sum())
-    revenue = float(closed.loc[closed["status"] == "won", "amount"].fillna(0).sum())
-    leads, opps = count("leads"), count("opportunities")
+    closed = opp[opp["close_date"].notna() & in_window(opp["close_date"])]
+    won = closed[closed["status"] == "won"]
+    cols["won"] = per_rep(won)
+    cols["lost"] = per_rep(closed[closed["status"] == "lost"])
+    cols["revenue"] = per_rep(won, won["amount"].fillna(0.0))
+    act = ds.activities[in_window(ds.activities["date"])]
+    for kind in ds.settings.activity_types:
+        cols[f"_{kind}"] = per_rep(act[act["type"] == kind])
+    reps = sorted(set(ds.reps["rep"].dropna()).union(*(set(s.index) for s in cols.values())),
+                  key=str)
+    table = pd.DataFrame({k: v.reindex(reps) for k, v in cols.items()}, index=reps).fillna(0.0)
+    table.loc[ALL] = table.sum()
     first = ds.data_start()
-    months = lookback_months
+    months = float(lookback_months)
     if first is not None:  # shorter history than the window
         avail = (pd.Timestamp(as_of) - pd.Timestamp(first)).days / 30.4375
         months = max(min(lookback_months, avail), 1.0)
-    out = {"leads": leads, "opportunities": opps, "won": won, "lost": lost, "revenue": revenue,
-           "months": float(months), "leads_per_month": leads / months,
-           "conversion": _div(opps, leads), "win_rate": _div(won, won + lost),
-           "avg_deal_size": _div(revenue, won)}
+    table["months"] = months
+    table["leads_per_month"] = table["leads"] / months
+
+    def ratio(a: pd.Series, b: pd.Series) -> pd.Series:
+        return (a / b).where(b > 0)
+
+    table["conversion"] = ratio(table["opportunities"], table["leads"])
+    table["win_rate"] = ratio(table["won"], table["won"] + table["lost"])
+    table["avg_deal_size"] = ratio(table["revenue"], table["won"])
     for kind in ds.settings.activity_types:
-        a = ds.activities
-        a = a[(a["type"] == kind) & (a["date"] >= start) & (a["date"] < end)]
-        if rep is not None:
-            a = a[a["rep"] == rep]
-        out[f"{kind}_per_opportunity"] = _div(float(len(a)), opps)
-    return out
+        table[f"{kind}_per_opportunity"] = ratio(table.pop(f"_{kind}"), table["opportunities"])
+    table.index.name = "rep"
+    return table
+
+
+def measure_drivers(ds: Dataset, *, rep: str | None = None, as_of: dt.date,
+                    lookback_months: int = 12) -> dict[str, float]:
+    """Driver values of one rep (or everyone when ``rep`` is None); see
+    :func:`measure_drivers_table` for the formulas. A rep without history gets zeros and NaN
+    ratios."""
+    table = measure_drivers_table(ds, as_of=as_of, lookback_months=lookback_months)
+    return _row(table, rep)
+
+
+def _row(table: pd.DataFrame, rep: str | None) -> dict[str, float]:
+    key = ALL if rep is None else rep
+    if key not in table.index:
+        row = {c: (0.0 if c in ("leads", "opportunities", "won", "lost", "revenue",
+                                "leads_per_month") else math.nan) for c in table.columns}
+        row["months"] = float(table["months"].iloc[0]) if len(table) else math.nan
+        return row
+    return {c: float(v) for c, v in table.loc[key].items()}
 
 
 def back_solve(target: float, actual: float, drivers: dict[str, float],
@@ -144,29 +179,29 @@ class KpiTree:
     business_days_remaining: int
 
 
-def driver_benchmarks(ds: Dataset, as_of: dt.date, lookback_months: int = 12
-                      ) -> dict[str, float]:
+def driver_benchmarks(ds: Dataset, as_of: dt.date, lookback_months: int = 12, *,
+                      table: pd.DataFrame | None = None) -> dict[str, float]:
     """75th percentile of each driver across active reps with ≥ 5 closed deals in the window
-    (pass the result to :func:`kpi_tree` when building many reps' trees)."""
-    reps = ds.reps.loc[ds.reps["active"], "rep"].tolist()
-    vals: dict[str, list[float]] = {d: [] for d in DRIVERS}
-    for r in reps:
-        d = measure_drivers(ds, rep=r, as_of=as_of, lookback_months=lookback_months)
-        if d["won"] + d["lost"] < 5:  # too little history to benchmark against
-            continue
-        for k in DRIVERS:
-            if not math.isnan(d[k]):
-                vals[k].append(d[k])
-    return {k: float(pd.Series(v).quantile(0.75)) if v else math.nan for k, v in vals.items()}
+    (pass the result to :func:`kpi_tree` when building many reps' trees; ``table`` from
+    :func:`measure_drivers_table` saves measuring again)."""
+    if table is None:
+        table = measure_drivers_table(ds, as_of=as_of, lookback_months=lookback_months)
+    reps = [r for r in ds.reps.loc[ds.reps["active"], "rep"] if r in table.index]
+    t = table.loc[reps]
+    t = t[t["won"] + t["lost"] >= 5]  # too little history to benchmark against otherwise
+    return {k: float(t[k].dropna().quantile(0.75)) if t[k].notna().any() else math.nan
+            for k in DRIVERS}
 
 
 def kpi_tree(ds: Dataset, period: Period, *, rep: str | None = None,
              as_of: dt.date | None = None, target: float | None = None,
              lookback_months: int = 12,
-             benchmarks: dict[str, float] | None = None) -> KpiTree:
+             benchmarks: dict[str, float] | None = None,
+             drivers: pd.DataFrame | None = None) -> KpiTree:
     """Measure the drivers, back-solve the plan to the revenue target of ``period`` and rank
-    the levers (module docstring). ``benchmarks`` (from :func:`driver_benchmarks`) saves
-    recomputing them per rep. ``target`` defaults to the rep's (or everyone's) revenue
+    the levers (module docstring). ``benchmarks`` (from :func:`driver_benchmarks`) and
+    ``drivers`` (from :func:`measure_drivers_table`, same as-of and window) save recomputing
+    them per rep. ``target`` defaults to the rep's (or everyone's) revenue
     targets summed over the period; without one the plan's needs are NaN."""
     from .achievement import target_totals
     from .actuals import actuals
@@ -174,7 +209,9 @@ def kpi_tree(ds: Dataset, period: Period, *, rep: str | None = None,
     if as_of is None:
         end = ds.data_end()
         as_of = min(period.end, end) if end else period.end
-    drivers = measure_drivers(ds, rep=rep, as_of=as_of, lookback_months=lookback_months)
+    table = drivers if drivers is not None else measure_drivers_table(
+        ds, as_of=as_of, lookback_months=lookback_months)
+    drivers_row = _row(table, rep)
     if target is None:
         tt = target_totals(ds, "revenue", period, by="rep" if rep else None)
         key = rep if rep else "(all)"
@@ -190,17 +227,17 @@ def kpi_tree(ds: Dataset, period: Period, *, rep: str | None = None,
     left = max(as_of + dt.timedelta(days=1), period.start)
     months_left = float(len(pd.period_range(left, period.end, freq="M"))) \
         if left <= period.end else 0.0
-    plan = back_solve(target, actual, drivers, remaining, ds.settings.activity_types,
+    plan = back_solve(target, actual, drivers_row, remaining, ds.settings.activity_types,
                       months_left or None)
 
-    run_rate = math.prod(drivers[d] for d in DRIVERS)
+    run_rate = math.prod(drivers_row[d] for d in DRIVERS)
     if not rep:
         bench = {d: math.nan for d in DRIVERS}
     else:
-        bench = benchmarks or driver_benchmarks(ds, as_of, lookback_months)
+        bench = benchmarks or driver_benchmarks(ds, as_of, lookback_months, table=table)
     rows = []
     for d in DRIVERS:
-        cur = drivers[d]
+        cur = drivers_row[d]
         b = bench[d]
         to_bench = run_rate * (b / cur - 1) if cur and not math.isnan(b) and b > cur else 0.0
         if math.isnan(b) or math.isnan(run_rate):
@@ -212,4 +249,4 @@ def kpi_tree(ds: Dataset, period: Period, *, rep: str | None = None,
     sens = sens.sort_values(["change_at_benchmark", "driver"], ascending=[False, True],
                             na_position="last").reset_index(drop=True)
     sens["rank"] = range(1, len(sens) + 1)
-    return KpiTree(rep, drivers, plan, sens, float(target), actual, remaining)
+    return KpiTree(rep, drivers_row, plan, sens, float(target), actual, remaining)

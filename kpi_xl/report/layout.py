@@ -20,7 +20,7 @@ from ..metrics.churn import churn_trend
 from ..metrics.customers import cohort_retention
 from ..metrics.funnel import funnel
 from ..metrics.risk import at_risk_customers
-from ..metrics.tree import DRIVER_LABELS, driver_benchmarks, kpi_tree
+from ..metrics.tree import DRIVER_LABELS, driver_benchmarks, kpi_tree, measure_drivers_table
 from ..schema import activity_label, stage_label
 from .model import Chart, Column, Conditional, Report, Series, Sheet, Table
 from .naming import unique_sheet_names
@@ -154,7 +154,27 @@ class _Ctx:
         self.window_end = min(as_of, last.end)
         self.metrics = _scorecard_metrics(ds, period)
         self.rep_card = scorecard(ds, period, by="rep", metrics=self.metrics, as_of=as_of)
-        self.benchmarks = driver_benchmarks(ds, as_of)
+        self.churn: pd.DataFrame | None = None
+        self.drivers = measure_drivers_table(ds, as_of=as_of)
+        self.benchmarks = driver_benchmarks(ds, as_of, table=self.drivers)
+        # per-rep figures, computed once for every rep tab
+        self.rep_funnel = funnel(ds, by="rep", start=self.window_start, end=self.window_end)
+        self.rep_monthly: dict[str, pd.Series] = {}
+        for metric in ("revenue", "won_deals", "leads", "visits", "calls"):
+            try:
+                a = actuals(ds, metric, by="rep", start=self.window_start,
+                            end=self.window_end, freq="M")
+            except KeyError:  # an activity type the settings do not list
+                continue
+            self.rep_monthly[metric] = a.set_index(["group", "period"])["actual"]
+        t = ds.targets
+        t = t[(t["metric"] == "revenue") & t["rep"].notna()]
+        self.rep_revenue_targets = t.groupby(["rep", "period"])["target"].sum()
+
+    def rep_month(self, metric: str, rep: str) -> list[float]:
+        """The rep's monthly actuals of ``metric`` over the 12-month window."""
+        s = self.rep_monthly[metric]
+        return [float(s.get((rep, pd.Timestamp(m.start)), 0.0)) for m in self.months]
 
     def L(self, key: str, **kw: object) -> str:
         return _l(key, self.locale, **kw)
@@ -193,16 +213,22 @@ def _scorecard_table(ctx: _Ctx, card: pd.DataFrame, name: str) -> Table:
 
 def _revenue_trend(ctx: _Ctx, rep: str | None, name: str) -> tuple[Table, Chart]:
     ds = ctx.ds
-    by = "rep" if rep else None
-    key = rep if rep else "(all)"
-    act = actuals(ds, "revenue", by=by, start=ctx.window_start, end=ctx.window_end, freq="M")
-    act = act[act["group"] == key].set_index("period")["actual"] if len(act) else pd.Series(
-        dtype=float)
     rows = []
-    for m in ctx.months:
-        tt = target_totals(ds, "revenue", m, by=by)
-        t = float(tt[key]) if key in tt.index else None
-        a = float(act.get(pd.Timestamp(m.start), 0.0))
+    if rep:
+        acts = ctx.rep_month("revenue", rep)
+        tg = ctx.rep_revenue_targets
+        targets = [float(tg[(rep, pd.Timestamp(m.start))])
+                   if (rep, pd.Timestamp(m.start)) in tg.index else None for m in ctx.months]
+    else:
+        act = actuals(ds, "revenue", by=None, start=ctx.window_start, end=ctx.window_end,
+                      freq="M")
+        s = act.set_index("period")["actual"] if len(act) else pd.Series(dtype=float)
+        acts = [float(s.get(pd.Timestamp(m.start), 0.0)) for m in ctx.months]
+        targets = []
+        for m in ctx.months:
+            tt = target_totals(ds, "revenue", m, by=None)
+            targets.append(float(tt["(all)"]) if "(all)" in tt.index else None)
+    for m, t, a in zip(ctx.months, targets, acts, strict=True):
         rows.append([m.label, t, a, (a / t) if t else None])
     table = Table(name, ctx.L("revenue_trend"),
                   [Column("month", ctx.L("month"), "text"),
@@ -217,7 +243,7 @@ def _revenue_trend(ctx: _Ctx, rep: str | None, name: str) -> tuple[Table, Chart]
 
 
 def _funnel(ctx: _Ctx, rep: str | None, name: str) -> tuple[Table, Chart]:
-    f = funnel(ctx.ds, by="rep" if rep else None, start=ctx.window_start, end=ctx.window_end)
+    f = ctx.rep_funnel if rep else funnel(ctx.ds, start=ctx.window_start, end=ctx.window_end)
     gcol = "rep" if rep else "group"
     if rep:
         f = f[f[gcol] == rep]
@@ -236,7 +262,10 @@ def _funnel(ctx: _Ctx, rep: str | None, name: str) -> tuple[Table, Chart]:
 
 
 def _churn_trend(ctx: _Ctx, name: str) -> tuple[Table, Chart]:
-    tr = churn_trend(ctx.ds, [pd.Timestamp(m.start) for m in ctx.months], as_of=ctx.as_of)
+    if ctx.churn is None:  # shown on the dashboard and the churn sheet: compute once
+        ctx.churn = churn_trend(ctx.ds, [pd.Timestamp(m.start) for m in ctx.months],
+                                as_of=ctx.as_of)
+    tr = ctx.churn
     rows = []
     for m, r in zip(ctx.months, tr.itertuples(), strict=False):
         rows.append([m.label, _num(r.active_at_start), _num(r.new), _num(r.reactivated),
@@ -304,15 +333,8 @@ def _rep_sheet(ctx: _Ctx, name: str, rep: str, risk: pd.DataFrame) -> Sheet:
     sh.add(_scorecard_table(ctx, card[card["group"] == rep], "scorecard"))
     # monthly trend: revenue target/actual, won deals, leads, visits, calls
     t, _ = _revenue_trend(ctx, rep, "trend")
-    extra = {}
-    for metric in ("won_deals", "leads", "visits", "calls"):
-        try:
-            a = actuals(ds, metric, by="rep", start=ctx.window_start, end=ctx.window_end,
-                        freq="M")
-        except KeyError:
-            continue
-        a = a[a["group"] == rep].set_index("period")["actual"]
-        extra[metric] = [float(a.get(pd.Timestamp(m.start), 0.0)) for m in ctx.months]
+    extra = {m: ctx.rep_month(m, rep) for m in ("won_deals", "leads", "visits", "calls")
+             if m in ctx.rep_monthly}
     for metric, vals in extra.items():
         t.columns.append(Column(metric, _metric_label(ctx, metric), "int"))
         for row, v in zip(t.rows, vals, strict=True):
@@ -337,7 +359,8 @@ def _rep_sheet(ctx: _Ctx, name: str, rep: str, risk: pd.DataFrame) -> Sheet:
                  Column("count", ctx.L("count"), "int")], rows)
     sh.add(mix, Chart("doughnut", ctx.L("activity_mix"), "activity_mix", "activity",
                       [Series("count")], width_cols=7))
-    tree = kpi_tree(ds, ctx.period, rep=rep, as_of=ctx.as_of, benchmarks=ctx.benchmarks)
+    tree = kpi_tree(ds, ctx.period, rep=rep, as_of=ctx.as_of, benchmarks=ctx.benchmarks,
+                    drivers=ctx.drivers)
     plan_rows = []
     for r in tree.plan.itertuples():
         label = QUANTITY_LABELS.get(r.quantity, {}).get(ctx.locale) or activity_label(
