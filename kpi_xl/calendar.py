@@ -175,6 +175,7 @@ class BusinessCalendar:
     def __init__(self, country: str = "JP", custom: Iterable[dt.date] = ()) -> None:
         self.country = country
         self.custom = frozenset(pd.Timestamp(d).date() for d in custom)
+        self._counts: dict[tuple[dt.date, dt.date], int] = {}
 
     def holidays(self, start: dt.date, end: dt.date) -> list[dt.date]:
         years = tuple(range(start.year, end.year + 1))
@@ -188,9 +189,12 @@ class BusinessCalendar:
         """Business days in ``start … end`` inclusive (0 when end < start)."""
         if end < start:
             return 0
-        return int(np.busday_count(np.datetime64(start, "D"),
-                                   np.datetime64(end + dt.timedelta(days=1), "D"),
-                                   holidays=self._holiday_array(start, end)))
+        key = (start, end)
+        if key not in self._counts:  # scorecards ask the same ranges for every rep and metric
+            self._counts[key] = int(np.busday_count(
+                np.datetime64(start, "D"), np.datetime64(end + dt.timedelta(days=1), "D"),
+                holidays=self._holiday_array(start, end)))
+        return self._counts[key]
 
     def is_business_day(self, day: dt.date) -> bool:
         return self.business_days(day, day) == 1
