@@ -220,3 +220,16 @@ def test_libreoffice_recalculated_values_equal_the_engine(demo_book, tmp_path):
         for ca, cb in zip(row_a, row_b, strict=False):
             if isinstance(ca.value, (int, float)):
                 assert cb.value == pytest.approx(ca.value), ca.coordinate
+
+
+def test_order_only_books_get_no_empty_funnel_or_kpi_tree():
+    from kpi_xl.dataset import make_dataset
+
+    frames = demo_frames()
+    ds = make_dataset(reps=frames["reps"], customers=frames["customers"],
+                      orders=frames["orders"])
+    report = build_report(ds, generated_at=FIXED)
+    for s in report.sheets:
+        names = {t.name for t in s.tables}
+        assert not names & {"funnel", "plan", "levers", "activity_mix"}, s.name
+    assert report.sheet("Churn" if report.locale == "en" else "離反分析").table("cohort_customers")

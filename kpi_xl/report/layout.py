@@ -289,7 +289,7 @@ def _at_risk_table(ctx: _Ctx, risk: pd.DataFrame, name: str) -> Table:
             Column("rep", ctx.L("rep"), "text"),
             Column("last_order", ctx.L("last_order"), "date"),
             Column("revenue_at_risk", ctx.L("revenue_at_risk"), "currency"),
-            Column("reasons", ctx.L("reasons"), "text")]
+            Column("reasons", ctx.L("reasons"), "longtext")]
     rows = _records(risk, ["customer", "name", "rep", "last_order", "revenue_at_risk", "reasons"])
     return Table(name, ctx.L("at_risk"), cols, rows)
 
@@ -301,7 +301,8 @@ def _dashboard(ctx: _Ctx, name: str, risk: pd.DataFrame) -> Sheet:
     card = scorecard(ds, ctx.period, by=None, metrics=ctx.metrics, as_of=ctx.as_of)
     sh.add(_scorecard_table(ctx, card, "scorecard"))
     sh.add(*_revenue_trend(ctx, None, "revenue_trend"))
-    sh.add(*_funnel(ctx, None, "funnel"))
+    if len(ds.opportunities):  # order-only books (no pipeline) have no funnel
+        sh.add(*_funnel(ctx, None, "funnel"))
     sh.add(*_churn_trend(ctx, "churn_trend"))
     reps = scorecard(ds, ctx.period, by="rep", metrics=["revenue"], as_of=ctx.as_of)
     team = ds.rep_team()
@@ -344,53 +345,55 @@ def _rep_sheet(ctx: _Ctx, name: str, rep: str, risk: pd.DataFrame) -> Sheet:
                   [Series("actual"), Series("target", kind="line")], y_format="currency",
                   width_cols=10)
     sh.add(t, chart)
-    sh.add(*_funnel(ctx, rep, "funnel"))
-    # activity mix, last 3 months
-    start3 = (pd.Timestamp(ctx.as_of) - pd.DateOffset(months=3) + pd.Timedelta(days=1)).date()
-    a = ds.activities
-    a = a[(a["rep"] == rep) & (a["date"] >= pd.Timestamp(start3))
-          & (a["date"] <= pd.Timestamp(ctx.as_of))]
-    counts = a["type"].value_counts()
-    rows = [[activity_label(k, ctx.locale), float(counts.get(k, 0))]
-            for k in ds.settings.activity_types]
-    rows = [r for r in rows if r[1] > 0]
-    mix = Table("activity_mix", ctx.L("activity_mix"),
-                [Column("activity", ctx.L("activity"), "text"),
-                 Column("count", ctx.L("count"), "int")], rows)
-    sh.add(mix, Chart("doughnut", ctx.L("activity_mix"), "activity_mix", "activity",
-                      [Series("count")], width_cols=7))
-    tree = kpi_tree(ds, ctx.period, rep=rep, as_of=ctx.as_of, benchmarks=ctx.benchmarks,
-                    drivers=ctx.drivers)
-    plan_rows = []
-    for r in tree.plan.itertuples():
-        label = QUANTITY_LABELS.get(r.quantity, {}).get(ctx.locale) or activity_label(
-            r.quantity, ctx.locale)
-        plan_rows.append([label, _num(r.needed), _num(r.per_month), _num(r.per_business_day),
-                          r.note or None])
-    fmts = ["currency" if r.quantity == "revenue" else "number" for r in tree.plan.itertuples()]
-    sh.add(Table("plan", ctx.L("plan"),
-                 [Column("quantity", ctx.L("quantity"), "text"),
-                  Column("needed", ctx.L("needed"), "auto"),
-                  Column("per_month", ctx.L("per_month"), "auto"),
-                  Column("per_day", ctx.L("per_day"), "auto"),
-                  Column("note", ctx.L("note"), "text")], plan_rows, row_fmt=fmts,
-                 note=f"{tree.business_days_remaining} business days left in {ctx.period.label}"
-                 if ctx.locale == "en" else
-                 f"{ctx.period.label} の残り営業日: {tree.business_days_remaining}日"))
-    lev_rows, lev_fmt = [], []
-    for r in tree.sensitivity.itertuples():
-        lev_rows.append([DRIVER_LABELS[r.driver][ctx.locale], _num(r.current),
-                         _num(r.benchmark), _num(r.plus_10pct_change),
-                         _num(r.change_at_benchmark), r.rank])
-        lev_fmt.append({"conversion": "pct", "win_rate": "pct", "avg_deal_size": "currency"}
-                       .get(r.driver, "number"))
-    sh.add(Table("levers", ctx.L("levers"),
-                 [Column("driver", ctx.L("driver"), "text"),
-                  Column("current", ctx.L("current"), "auto"),
-                  Column("benchmark", ctx.L("benchmark"), "auto"),
-                  Column("plus10", ctx.L("plus10"), "currency"),
-                  Column("at_benchmark", ctx.L("at_benchmark"), "currency"),
-                  Column("rank", ctx.L("rank"), "int")], lev_rows, row_fmt=lev_fmt))
+    if len(ds.opportunities):
+        sh.add(*_funnel(ctx, rep, "funnel"))
+    if len(ds.activities):  # activity mix, last 3 months
+        start3 = (pd.Timestamp(ctx.as_of) - pd.DateOffset(months=3) + pd.Timedelta(days=1)).date()
+        a = ds.activities
+        a = a[(a["rep"] == rep) & (a["date"] >= pd.Timestamp(start3))
+              & (a["date"] <= pd.Timestamp(ctx.as_of))]
+        counts = a["type"].value_counts()
+        rows = [[activity_label(k, ctx.locale), float(counts.get(k, 0))]
+                for k in ds.settings.activity_types]
+        rows = [r for r in rows if r[1] > 0]
+        mix = Table("activity_mix", ctx.L("activity_mix"),
+                    [Column("activity", ctx.L("activity"), "text"),
+                     Column("count", ctx.L("count"), "int")], rows)
+        sh.add(mix, Chart("doughnut", ctx.L("activity_mix"), "activity_mix", "activity",
+                          [Series("count")], width_cols=7))
+    if len(ds.opportunities):  # the KPI tree starts from the pipeline
+        tree = kpi_tree(ds, ctx.period, rep=rep, as_of=ctx.as_of, benchmarks=ctx.benchmarks,
+                        drivers=ctx.drivers)
+        plan_rows = []
+        for r in tree.plan.itertuples():
+            label = QUANTITY_LABELS.get(r.quantity, {}).get(ctx.locale) or activity_label(
+                r.quantity, ctx.locale)
+            plan_rows.append([label, _num(r.needed), _num(r.per_month), _num(r.per_business_day),
+                              r.note or None])
+        fmts = ["currency" if r.quantity == "revenue" else "number" for r in tree.plan.itertuples()]
+        sh.add(Table("plan", ctx.L("plan"),
+                     [Column("quantity", ctx.L("quantity"), "text"),
+                      Column("needed", ctx.L("needed"), "auto"),
+                      Column("per_month", ctx.L("per_month"), "auto"),
+                      Column("per_day", ctx.L("per_day"), "auto"),
+                      Column("note", ctx.L("note"), "text")], plan_rows, row_fmt=fmts,
+                     note=f"{tree.business_days_remaining} business days left in {ctx.period.label}"
+                     if ctx.locale == "en" else
+                     f"{ctx.period.label} の残り営業日: {tree.business_days_remaining}日"))
+        lev_rows, lev_fmt = [], []
+        for r in tree.sensitivity.itertuples():
+            lev_rows.append([DRIVER_LABELS[r.driver][ctx.locale], _num(r.current),
+                             _num(r.benchmark), _num(r.plus_10pct_change),
+                             _num(r.change_at_benchmark), r.rank])
+            lev_fmt.append({"conversion": "pct", "win_rate": "pct", "avg_deal_size": "currency"}
+                           .get(r.driver, "number"))
+        sh.add(Table("levers", ctx.L("levers"),
+                     [Column("driver", ctx.L("driver"), "text"),
+                      Column("current", ctx.L("current"), "auto"),
+                      Column("benchmark", ctx.L("benchmark"), "auto"),
+                      Column("plus10", ctx.L("plus10"), "currency"),
+                      Column("at_benchmark", ctx.L("at_benchmark"), "currency"),
+                      Column("rank", ctx.L("rank"), "int")], lev_rows, row_fmt=lev_fmt))
     sh.add(_at_risk_table(ctx, risk[risk["rep"] == rep], "at_risk"))
     return sh
 

@@ -30,6 +30,7 @@ __all__ = [
 # Logical formats → Excel number formats (the currency symbol is filled in per report).
 FORMATS = {
     "text": "@",
+    "longtext": "General",  # free text shown in the last column: overflows, does not widen
     "int": "#,##0",
     "number": "#,##0.0",
     "currency": '"{sym}"#,##0',

@@ -424,6 +424,8 @@ def _text_width(text: str) -> float:
 def _value_width(value: Any, fmt: str) -> float:
     if value is None:
         return 0.0
+    if fmt == "longtext":  # overflows into the empty cells to its right instead
+        return min(_text_width(str(value).split("\n")[0]) + 2, 16.0)
     if isinstance(value, dt.datetime):
         return 8.0 if fmt == "month" else 11.0
     if isinstance(value, bool):
