@@ -177,3 +177,14 @@ def test_new_customer_actuals_agree_with_the_customer_metrics():
     start, end = D(2025, 4, 1), D(2026, 3, 31)
     total = actuals(ds, "new_customers", by=None, start=start, end=end)["actual"].sum()
     assert total == new_customers(ds, start=start, end=end)["new_customers"].sum() > 0
+
+
+def test_event_streams_follow_a_replaced_table():
+    from kpi_xl.metrics.actuals import metric_events
+
+    ds = _ds()
+    assert metric_events(ds, "won_deals")["value"].sum() == 4
+    opp = ds.opportunities.copy()
+    opp["status"] = "lost"
+    ds.opportunities = opp
+    assert metric_events(ds, "won_deals").empty

@@ -156,7 +156,19 @@ def metric_events(ds: Dataset, metric: str) -> pd.DataFrame:
     reg = _registry(ds.settings)
     if metric not in reg:
         raise KeyError(f"unknown metric {metric!r}; known: {', '.join(reg)}")
-    _, kind = reg[metric]
+    # Reports ask for the same streams many times (per rep, per month): keep them on the
+    # dataset while the tables they come from are the same objects (treat them as read-only).
+    sources = (ds.settings, *(ds.table(n) for n in (
+        "opportunities", "activities", "orders", "customers", "stage_history")))
+    cache = ds.__dict__.setdefault("_events_cache", {})
+    hit = cache.get(metric)
+    if hit is None or any(a is not b for a, b in zip(hit[0], sources, strict=True)):
+        hit = (sources, _metric_events(ds, metric, reg[metric][1]))
+        cache[metric] = hit
+    return hit[1]
+
+
+def _metric_events(ds: Dataset, metric: str, kind: str | None) -> pd.DataFrame:
     opp, act = ds.opportunities, ds.activities
     if kind is not None:
         a = act[act["type"] == kind]

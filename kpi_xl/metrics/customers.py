@@ -112,15 +112,19 @@ def _check_by(by: str | None) -> None:
 def _valid_orders(ds: Dataset, as_of: pd.Timestamp | None = None) -> pd.DataFrame:
     """Order rows with a date and a customer (and dated on or before ``as_of``), plus an order
     key: ``order_id``, or customer + date for rows without one (lines of one order)."""
-    o = ds.orders
-    o = o[o["date"].notna() & o["customer"].notna()].copy()
-    if as_of is not None:
-        o = o[o["date"] <= as_of]
-    o["customer"] = o["customer"].astype(object)
-    key = o["customer"].astype(str) + "|" + o["date"].dt.strftime("%Y-%m-%d")
-    o["order_key"] = o["order_id"].astype(object).where(o["order_id"].notna(), "#" + key)
-    o["amount"] = o["amount"].fillna(0.0)
-    return o
+    cached = ds.__dict__.get("_valid_orders")
+    if cached is None or cached[0] is not ds.orders:  # built once per orders table
+        o = ds.orders
+        o = o[o["date"].notna() & o["customer"].notna()].copy()
+        o["customer"] = o["customer"].astype(object)
+        key = o["customer"].astype(str) + "|" + o["date"].dt.strftime("%Y-%m-%d")
+        o["order_key"] = o["order_id"].astype(object).where(o["order_id"].notna(), "#" + key)
+        o["amount"] = o["amount"].fillna(0.0)
+        cached = (ds.orders, o)
+        ds.__dict__["_valid_orders"] = cached
+    o = cached[1]
+    # a new frame each call (copy-on-write): callers may add columns without touching the cache
+    return o[o["date"] <= as_of] if as_of is not None else o.copy(deep=False)
 
 
 def _customers_table(ds: Dataset) -> pd.DataFrame:

@@ -7,7 +7,6 @@ request (``include_churned=True``) with the reason "churned".
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -35,13 +34,18 @@ RISK_COLUMNS = [
 _FAR = pd.Timestamp("2260-01-01")
 
 
-def _baseline_months(first_order: pd.Timestamp, base_end: pd.Timestamp) -> int:
+def _baseline_months(first_order: pd.Timestamp, bounds: list[pd.Timestamp]) -> int:
     """Months (1…12) of the 12-month baseline window ending ``base_end`` that the customer was
-    present for: the smallest k with first_order > base_end − k months (12 at most)."""
-    for k in range(1, 13):
-        if base_end - pd.DateOffset(months=k) < first_order:
+    present for: the smallest k with first_order > base_end − k months (12 at most).
+    ``bounds[k - 1]`` = base_end − k months (see :func:`_baseline_bounds`)."""
+    for k, bound in enumerate(bounds, start=1):
+        if bound < first_order:
             return k
     return 12
+
+
+def _baseline_bounds(base_end: pd.Timestamp) -> list[pd.Timestamp]:
+    return [base_end - pd.DateOffset(months=k) for k in range(1, 13)]
 
 
 def at_risk_customers(ds: Dataset, *, as_of: Any = None, interval_factor: float | None = None,
@@ -108,63 +112,65 @@ def at_risk_customers(ds: Dataset, *, as_of: Any = None, interval_factor: float 
     p_base = (pos["date"] > b0) & (pos["date"] <= t3)
     t3_counts = pos.loc[p_t3].groupby("customer")["order_key"].nunique()
     base_counts = pos.loc[p_base].groupby("customer")["order_key"].nunique()
+    # per-customer figures, vectorised; only flagged customers are turned into rows below
+    dates = pos[["customer", "date"]].drop_duplicates().sort_values(["customer", "date"])
+    by_cust = dates.groupby("customer", sort=True)["date"]
+    idx = by_cust.min().index
+    first, last, n_dates = by_cust.min(), by_cust.max(), by_cust.size()
+    gaps = by_cust.diff().dt.days
+    median_gap = gaps.groupby(dates["customer"]).median().reindex(idx).where(n_dates >= 3)
+    days_since = (day - last).dt.days
+    t3_amount = t3_amounts.reindex(idx, fill_value=0.0).astype(float)
+    t3_orders = t3_counts.reindex(idx, fill_value=0).astype(int)
+    bounds = _baseline_bounds(t3)
+    k = np.minimum(sum((first <= b).astype(int) for b in bounds) + 1, 12)
+    base_amount = base_amounts.reindex(idx, fill_value=0.0).astype(float) / k * 3
+    base_orders = base_counts.reindex(idx, fill_value=0).astype(float) / k * 3
+    amount_drop = (1 - t3_amount / base_amount).where(base_amount > 0)
+    freq_drop = (1 - t3_orders / base_orders).where(base_orders > 0)
+    history_ok = first <= history_cut
+    churned = pd.Series(~idx.isin(list(active)), index=idx)
+    interval_flag = ~churned & median_gap.notna() & (days_since > factor * median_gap)
+    volume_flag = ~churned & history_ok & (amount_drop >= drop)
+    frequency_flag = ~churned & history_ok & (freq_drop >= drop)
+    n_flags = interval_flag.astype(int) + volume_flag.astype(int) + frequency_flag.astype(int)
+    keep = (~churned & (n_flags > 0)) | (churned & include_churned)
+    ja = locale == "ja"
     rows = []
-    for cust, g in pos.groupby("customer", sort=True):
-        dates = np.sort(g["date"].unique())
-        last, first = pd.Timestamp(dates[-1]), pd.Timestamp(dates[0])
-        days_since = int((day - last).days)
-        gaps = np.diff(dates).astype("timedelta64[D]").astype("int64")
-        median_gap = float(np.median(gaps)) if len(dates) >= 3 else math.nan
-        t3_amount = float(t3_amounts.get(cust, 0.0))
-        t3_orders = int(t3_counts.get(cust, 0))
-        k = _baseline_months(first, t3)
-        base_amount = float(base_amounts.get(cust, 0.0)) / k * 3
-        base_orders = int(base_counts.get(cust, 0)) / k * 3
-        amount_drop = 1 - t3_amount / base_amount if base_amount > 0 else math.nan
-        freq_drop = 1 - t3_orders / base_orders if base_orders > 0 else math.nan
-        history_ok = first <= history_cut
-        churned = cust not in active
-        interval_flag = (not churned and not math.isnan(median_gap)
-                         and days_since > factor * median_gap)
-        volume_flag = not churned and history_ok and amount_drop >= drop
-        frequency_flag = not churned and history_ok and freq_drop >= drop
+    for cust in idx[keep.to_numpy()]:
         reasons, severity = [], 0.0
-        ja = locale == "ja"
-        if interval_flag:
-            reasons.append(f"{days_since}日間受注なし(通常の間隔 {median_gap:.0f}日)" if ja else
-                           f"no order for {days_since} days (usual interval "
-                           f"{median_gap:.0f} days)")
-            severity = max(severity, 1 - factor * median_gap / days_since)
-        if volume_flag:
-            reasons.append(f"受注金額が自社の過去12か月水準より{amount_drop:.0%}減少" if ja else
-                           f"order volume down {amount_drop:.0%} vs own 12-month baseline")
-            severity = max(severity, min(amount_drop, 1.0))
-        if frequency_flag:
-            reasons.append(f"受注頻度が自社の過去12か月水準より{freq_drop:.0%}減少" if ja else
-                           f"order frequency down {freq_drop:.0%} vs own 12-month baseline")
-            severity = max(severity, min(freq_drop, 1.0))
-        n_flags = interval_flag + volume_flag + frequency_flag
-        if churned:
-            if not include_churned:
-                continue
+        gap, since = median_gap[cust], int(days_since[cust])
+        a_drop, f_drop = amount_drop[cust], freq_drop[cust]
+        if interval_flag[cust]:
+            reasons.append(f"{since}日間受注なし(通常の間隔 {gap:.0f}日)" if ja else
+                           f"no order for {since} days (usual interval {gap:.0f} days)")
+            severity = max(severity, 1 - factor * gap / since)
+        if volume_flag[cust]:
+            reasons.append(f"受注金額が自社の過去12か月水準より{a_drop:.0%}減少" if ja else
+                           f"order volume down {a_drop:.0%} vs own 12-month baseline")
+            severity = max(severity, min(a_drop, 1.0))
+        if frequency_flag[cust]:
+            reasons.append(f"受注頻度が自社の過去12か月水準より{f_drop:.0%}減少" if ja else
+                           f"order frequency down {f_drop:.0%} vs own 12-month baseline")
+            severity = max(severity, min(f_drop, 1.0))
+        if churned[cust]:
             reasons, score = ["離反" if ja else "churned"], 0.0
-        elif not n_flags:
-            continue
         else:
-            score = n_flags + severity
+            score = n_flags[cust] + severity
         rep = reps.get(cust, UNASSIGNED)
+        b_amt, t_amt = float(base_amount[cust]), float(t3_amount[cust])
         rows.append({
             "customer": cust,
             "name": customers["name"].get(cust, pd.NA) if len(customers) else pd.NA,
             "rep": pd.NA if rep == UNASSIGNED else rep,
-            "last_order": last, "days_since_last": days_since, "n_order_dates": len(dates),
-            "median_interval_days": median_gap, "trailing_3m_amount": t3_amount,
-            "baseline_3m_amount": base_amount, "amount_drop": amount_drop,
-            "trailing_3m_orders": t3_orders, "baseline_3m_orders": float(base_orders),
-            "frequency_drop": freq_drop,
-            "revenue_at_risk": max(0.0, base_amount - t3_amount),
-            "interval_flag": bool(interval_flag), "volume_flag": bool(volume_flag),
-            "frequency_flag": bool(frequency_flag), "churned": churned,
+            "last_order": last[cust], "days_since_last": since,
+            "n_order_dates": int(n_dates[cust]), "median_interval_days": float(gap),
+            "trailing_3m_amount": t_amt, "baseline_3m_amount": b_amt,
+            "amount_drop": float(a_drop), "trailing_3m_orders": int(t3_orders[cust]),
+            "baseline_3m_orders": float(base_orders[cust]), "frequency_drop": float(f_drop),
+            "revenue_at_risk": max(0.0, b_amt - t_amt),
+            "interval_flag": bool(interval_flag[cust]), "volume_flag": bool(volume_flag[cust]),
+            "frequency_flag": bool(frequency_flag[cust]), "churned": bool(churned[cust]),
             "reasons": "; ".join(reasons), "score": float(score),
         })
     if not rows:

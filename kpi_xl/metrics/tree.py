@@ -197,11 +197,12 @@ def kpi_tree(ds: Dataset, period: Period, *, rep: str | None = None,
              as_of: dt.date | None = None, target: float | None = None,
              lookback_months: int = 12,
              benchmarks: dict[str, float] | None = None,
-             drivers: pd.DataFrame | None = None) -> KpiTree:
+             drivers: pd.DataFrame | None = None, actual: float | None = None) -> KpiTree:
     """Measure the drivers, back-solve the plan to the revenue target of ``period`` and rank
     the levers (module docstring). ``benchmarks`` (from :func:`driver_benchmarks`) and
     ``drivers`` (from :func:`measure_drivers_table`, same as-of and window) save recomputing
-    them per rep. ``target`` defaults to the rep's (or everyone's) revenue
+    them per rep; so does ``actual`` (the revenue booked in the period up to ``as_of``).
+    ``target`` defaults to the rep's (or everyone's) revenue
     targets summed over the period; without one the plan's needs are NaN."""
     from .achievement import target_totals
     from .actuals import actuals
@@ -216,11 +217,12 @@ def kpi_tree(ds: Dataset, period: Period, *, rep: str | None = None,
         tt = target_totals(ds, "revenue", period, by="rep" if rep else None)
         key = rep if rep else "(all)"
         target = float(tt[key]) if key in tt.index else math.nan
-    upto = min(as_of, period.end)
-    act = actuals(ds, "revenue", by="rep" if rep else None, start=period.start, end=upto) \
-        if upto >= period.start else pd.DataFrame(columns=["group", "actual"])
-    act_s = act.set_index("group")["actual"] if len(act) else pd.Series(dtype=float)
-    actual = float(act_s.get(rep if rep else "(all)", 0.0))
+    if actual is None:
+        upto = min(as_of, period.end)
+        act = actuals(ds, "revenue", by="rep" if rep else None, start=period.start, end=upto) \
+            if upto >= period.start else pd.DataFrame(columns=["group", "actual"])
+        act_s = act.set_index("group")["actual"] if len(act) else pd.Series(dtype=float)
+        actual = float(act_s.get(rep if rep else "(all)", 0.0))
     cal = calendar_of(ds)
     start_rem = max(as_of + dt.timedelta(days=1), period.start)
     remaining = cal.business_days(start_rem, period.end)

@@ -170,6 +170,16 @@ class _Ctx:
         t = ds.targets
         t = t[(t["metric"] == "revenue") & t["rep"].notna()]
         self.rep_revenue_targets = t.groupby(["rep", "period"])["target"].sum()
+        upto = min(as_of, period.end)
+        rev = actuals(ds, "revenue", by="rep", start=period.start, end=upto) \
+            if upto >= period.start else pd.DataFrame(columns=["group", "actual"])
+        self.rep_period_revenue = rev.set_index("group")["actual"]
+        self.rep_period_target = target_totals(ds, "revenue", period, by="rep")
+        start3 = pd.Timestamp(as_of) - pd.DateOffset(months=3) + pd.Timedelta(days=1)
+        a = ds.activities
+        a = a[(a["date"] >= start3) & (a["date"] <= pd.Timestamp(as_of))]
+        self.activity_mix = a.groupby([a["rep"].astype(object), a["type"].astype(object)]
+                                      ).size()
 
     def rep_month(self, metric: str, rep: str) -> list[float]:
         """The rep's monthly actuals of ``metric`` over the 12-month window."""
@@ -348,11 +358,8 @@ def _rep_sheet(ctx: _Ctx, name: str, rep: str, risk: pd.DataFrame) -> Sheet:
     if len(ds.opportunities):
         sh.add(*_funnel(ctx, rep, "funnel"))
     if len(ds.activities):  # activity mix, last 3 months
-        start3 = (pd.Timestamp(ctx.as_of) - pd.DateOffset(months=3) + pd.Timedelta(days=1)).date()
-        a = ds.activities
-        a = a[(a["rep"] == rep) & (a["date"] >= pd.Timestamp(start3))
-              & (a["date"] <= pd.Timestamp(ctx.as_of))]
-        counts = a["type"].value_counts()
+        mix = ctx.activity_mix
+        counts = mix.loc[rep] if rep in mix.index.get_level_values(0) else pd.Series(dtype=float)
         rows = [[activity_label(k, ctx.locale), float(counts.get(k, 0))]
                 for k in ds.settings.activity_types]
         rows = [r for r in rows if r[1] > 0]
@@ -362,8 +369,11 @@ def _rep_sheet(ctx: _Ctx, name: str, rep: str, risk: pd.DataFrame) -> Sheet:
         sh.add(mix, Chart("doughnut", ctx.L("activity_mix"), "activity_mix", "activity",
                           [Series("count")], width_cols=7))
     if len(ds.opportunities):  # the KPI tree starts from the pipeline
+        tt = ctx.rep_period_target
         tree = kpi_tree(ds, ctx.period, rep=rep, as_of=ctx.as_of, benchmarks=ctx.benchmarks,
-                        drivers=ctx.drivers)
+                        drivers=ctx.drivers,
+                        target=float(tt[rep]) if rep in tt.index else math.nan,
+                        actual=float(ctx.rep_period_revenue.get(rep, 0.0)))
         plan_rows = []
         for r in tree.plan.itertuples():
             label = QUANTITY_LABELS.get(r.quantity, {}).get(ctx.locale) or activity_label(
