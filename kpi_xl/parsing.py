@@ -28,9 +28,36 @@ _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _MAX_SERIAL = 2958465  # 9999-12-31
 
 
+def _types(values: np.ndarray) -> np.ndarray:
+    """The Python type of every element of an object array (an object array of types)."""
+    return np.fromiter(map(type, values), dtype=object, count=len(values))
+
+
+def _type_mask(types: np.ndarray, pred) -> np.ndarray:
+    """Boolean mask of the elements whose type satisfies ``pred`` (evaluated once per type)."""
+    mask = np.zeros(len(types), dtype=bool)
+    for t in set(types):
+        if pred(t):
+            mask |= types == t
+    return mask
+
+
 def blank_mask(s: pd.Series) -> pd.Series:
     """True where a cell is empty: None, NaN/NaT, or a string of only white space."""
     isna = s.isna()
+    if s.dtype == object:
+        arr = s.to_numpy(dtype=object)
+        types = _types(arr)
+        is_str = _type_mask(types, lambda t: issubclass(t, str))
+        if is_str.all() or not _type_mask(types, lambda t: not issubclass(
+                t, (str, int, float, bool, dt.date, dt.time, type(None), np.number,
+                    np.datetime64, np.bool_))).any():
+            # only text can be blank here (str() of a number or date never is)
+            out = isna.to_numpy(dtype=bool).copy()
+            if is_str.any():
+                strs = pd.Series(arr[is_str], dtype=object).str.strip()
+                out[is_str] |= (strs == "").to_numpy(dtype=bool)
+            return pd.Series(out, index=s.index, name=s.name)
     if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
         as_str = s.astype("string")
         isna = isna | as_str.str.strip().eq("").fillna(True)
@@ -62,6 +89,12 @@ def parse_text(s: pd.Series) -> pd.Series:
     if pd.api.types.is_string_dtype(s.dtype) and s.dtype != object:
         out = s.str.strip()
         return out.mask(out.eq("")).astype("string")
+    if s.dtype == object and len(s):
+        arr = s.to_numpy(dtype=object)
+        types = set(map(type, arr))
+        if types <= {str, type(None)}:  # the usual case: text and empty cells
+            out = pd.Series(arr, index=s.index, dtype="string", name=s.name).str.strip()
+            return out.mask(out.eq("")).astype("string")
     return s.map(conv).astype("string")
 
 
@@ -119,13 +152,22 @@ def parse_dates(s: pd.Series, *, month: bool = False) -> tuple[pd.Series, pd.Ser
     else:
         out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
         vals = s[~blank]
-        is_dt = vals.map(lambda v: isinstance(v, (dt.date, pd.Timestamp, np.datetime64)))
+        types = _types(vals.to_numpy(dtype=object))
+        is_dt = pd.Series(_type_mask(types, lambda t: issubclass(
+            t, (dt.date, pd.Timestamp, np.datetime64))), index=vals.index)
         if is_dt.any():
-            out[is_dt[is_dt].index] = pd.to_datetime(vals[is_dt].map(
-                lambda v: pd.Timestamp(v).tz_localize(None) if getattr(v, "tzinfo", None)
-                else pd.Timestamp(v)))
-        is_num = vals.map(lambda v: isinstance(v, (int, float, np.number))
-                          and not isinstance(v, bool))
+            sub = vals[is_dt]
+            if set(types[is_dt.to_numpy()]) <= {dt.datetime, dt.date, pd.Timestamp} and not any(
+                    getattr(v, "tzinfo", None) is not None for v in sub):
+                conv_dt = pd.to_datetime(sub.to_numpy(dtype=object))
+            else:
+                conv_dt = pd.to_datetime(sub.map(
+                    lambda v: pd.Timestamp(v).tz_localize(None) if getattr(v, "tzinfo", None)
+                    else pd.Timestamp(v)))
+            out[is_dt[is_dt].index] = conv_dt
+        is_num = pd.Series(_type_mask(types, lambda t: issubclass(t, (int, float, np.number))
+                                      and not issubclass(t, (bool, np.bool_))),
+                           index=vals.index)
         if is_num.any():
             out[is_num[is_num].index] = _serial_to_ts(vals[is_num].astype(float))
         is_str = ~(is_dt | is_num)

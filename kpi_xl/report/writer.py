@@ -1,22 +1,34 @@
 """Write a report into a workbook file, atomically.
 
-:func:`write_report` opens the user's workbook (the template they typed their data into), replaces
-the generated sheets (:func:`~kpi_xl.report.render_openpyxl.render_into`) and saves to a temporary
-file next to the destination, which then replaces the destination in one ``os.replace``: a
-failure at any point leaves the destination as it was and no temporary file behind.
+:func:`write_report` replaces the generated sheets of the user's workbook (the template they
+typed their data into) and saves to a temporary file next to the destination, which then
+replaces the destination in one ``os.replace``: a failure at any point leaves the destination
+as it was and no temporary file behind.
 
-openpyxl round trip: VBA project (``.xlsm``, loaded with ``keep_vba``), VML form buttons,
-external links, defined names, data validation, conditional formatting, comments, tables and
-charts openpyxl can read are kept; DrawingML shapes, form ``<controls>``, images without
-Pillow, pivot caches' refresh state, xlwings Lite code parts and anything openpyxl does not model
-are lost — see ``/work/shared/notes/xlwings.md``.
+Two methods:
+
+- ``method="splice"`` (default): :func:`~kpi_xl.report.splice.splice_report` renders only the
+  generated sheets and merges them into the workbook's zip package; every other part is kept
+  byte-for-byte (DrawingML shapes and their macros, form controls, comments, custom XML, the
+  VBA project… survive; pivot tables and slicers — untested, nothing here can create them
+  without Excel — are kept like every part the splice does not touch).
+- ``method="openpyxl"``: load the whole workbook with openpyxl, replace the generated sheets
+  (:func:`~kpi_xl.report.render_openpyxl.render_into`) and save it — kept for comparison.
+
+With ``method="openpyxl"`` (the round trip): VBA project (``.xlsm``, loaded with
+``keep_vba``), VML form buttons, external links, defined names, data validation, conditional
+formatting, comments, tables and charts openpyxl can read are kept; DrawingML shapes, form
+``<controls>``, images without Pillow, pivot caches' refresh state, xlwings Lite code parts
+and anything openpyxl does not model are lost — see ``/work/shared/notes/xlwings.md``.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+import time
 import zipfile
+from collections.abc import MutableMapping
 from pathlib import Path
 
 import openpyxl
@@ -25,6 +37,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from ..errors import InputError
 from .model import Report
 from .render_openpyxl import render_into
+from .splice import splice_report
 
 __all__ = ["new_workbook_report", "write_report"]
 
@@ -33,8 +46,13 @@ _SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm"}
 
 
 def write_report(book: str | os.PathLike[str], report: Report,
-                 out: str | os.PathLike[str] | None = None) -> Path:
+                 out: str | os.PathLike[str] | None = None, *,
+                 method: str = "splice",
+                 timings: MutableMapping[str, float] | None = None) -> Path:
     """Render ``report`` into the workbook ``book`` and save it to ``out`` (default: ``book``).
+
+    ``method`` is ``"splice"`` (lossless, default) or ``"openpyxl"`` (full load and save).
+    ``timings``, when given, receives the seconds spent in ``render`` and ``write``.
 
     Macros of an ``.xlsm`` are kept when ``out`` is also macro-enabled; writing an ``.xlsm`` to an
     ``.xlsx`` drops them (Excel refuses an ``.xlsx`` holding VBA); an ``.xlsx`` cannot be written
@@ -49,6 +67,12 @@ def write_report(book: str | os.PathLike[str], report: Report,
     if dest.suffix.lower() in _MACRO_SUFFIXES and src.suffix.lower() not in _MACRO_SUFFIXES:
         raise InputError(f"cannot write {src.name} (no macros) as a macro workbook {dest.name}; "
                          f"use an .xlsx destination")
+    if method == "splice":
+        # render_into is looked up here so that a patched renderer is used by both methods
+        return splice_report(src, report, dest, render=render_into, timings=timings)
+    if method != "openpyxl":
+        raise ValueError(f"method must be 'splice' or 'openpyxl', not {method!r}")
+    t0 = time.perf_counter()
     try:
         wb = openpyxl.load_workbook(src, keep_vba=macro, keep_links=True)
     except FileNotFoundError as exc:
@@ -58,8 +82,13 @@ def write_report(book: str | os.PathLike[str], report: Report,
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError,
             OSError) as exc:
         raise InputError(f"cannot read {src} as an Excel workbook: {exc}") from exc
+    t1 = time.perf_counter()
     render_into(wb, report)
+    t2 = time.perf_counter()
     _save_atomically(wb, dest)
+    if timings is not None:
+        timings["render"] = timings.get("render", 0.0) + t2 - t1
+        timings["write"] = timings.get("write", 0.0) + (t1 - t0) + time.perf_counter() - t2
     return dest
 
 

@@ -1,0 +1,1 @@
+"""Benchmarks of ``kpi-xl refresh`` (see benchmarks/README.md)."""
