@@ -246,19 +246,19 @@ def _build_spells(ds: Dataset, n: int, as_of: pd.Timestamp | None = None) -> pd.
     spell = (prev_max.isna() | (date > prev_max)).groupby(cust, sort=False).cumsum()
     frame = pd.DataFrame({"customer": cust, "spell": spell, "date": date, "stop": stop,
                           "why": why})
-    grouped = frame.groupby(["customer", "spell"], sort=True)
-    spells = grouped.agg(spell_start=("date", "min"), spell_end=("stop", "max")).reset_index()
-    at_max = frame.merge(spells[["customer", "spell", "spell_end"]], on=["customer", "spell"])
-    by_end = at_max[(at_max["stop"] == at_max["spell_end"]) & (at_max["why"] == "end_date")]
-    ended = set(zip(by_end["customer"], by_end["spell"], strict=True))
-    spells["ended_by"] = ["end_date" if (c, s) in ended else "inactivity"
-                          for c, s in zip(spells["customer"], spells["spell"], strict=True)]
-    return _finish_spells(list(spells[_SPELL_COLUMNS].itertuples(index=False, name=None)),
-                          as_of)
+    keys = [frame["customer"], frame["spell"]]
+    spells = frame.groupby(keys, sort=True).agg(spell_start=("date", "min"),
+                                                spell_end=("stop", "max"))
+    at_end = (frame["stop"] == frame.groupby(keys)["stop"].transform("max")) \
+        & (frame["why"] == "end_date")  # an end date reached at the spell's end decides
+    by_end = at_end.groupby(keys).any().reindex(spells.index, fill_value=False)
+    spells["ended_by"] = np.where(by_end.to_numpy(), "end_date", "inactivity")
+    return _finish_spells(spells.reset_index(), as_of)
 
 
-def _finish_spells(rows: list[tuple], as_of: pd.Timestamp | None) -> pd.DataFrame:
-    sp = pd.DataFrame(rows, columns=_SPELL_COLUMNS)
+def _finish_spells(sp: pd.DataFrame | list, as_of: pd.Timestamp | None) -> pd.DataFrame:
+    sp = pd.DataFrame(sp, columns=_SPELL_COLUMNS) if isinstance(sp, list) else sp[
+        _SPELL_COLUMNS].copy()
     sp["customer"] = sp["customer"].astype(object)
     sp["spell"] = sp["spell"].astype("int64")
     for col in ("spell_start", "spell_end"):
