@@ -191,6 +191,15 @@ def _data_range(table: Table, col: int) -> str:
     return f"{letter}{first}:{letter}{last}"
 
 
+def _scale_columns(table: Table, cond: Any) -> list[int]:
+    """Sheet columns (0-based) a colour scale covers: one column, or with ``'*'`` every numeric
+    column but the first (a heatmap over a matrix). Shared with the xlwings renderer."""
+    if cond.column == "*":
+        return [table.col + j for j in range(1, len(table.columns))
+                if _is_numeric_column(table, j)]
+    return [table.column_index(cond.column)]
+
+
 def _is_numeric_column(table: Table, j: int) -> bool:
     if table.columns[j].fmt in _NUMERIC_FORMATS:
         return True
@@ -224,11 +233,7 @@ def _write_conditional(ws: Worksheet, table: Table, cond: Any) -> None:
         ws.conditional_formatting.add(rng, CellIsRule(
             operator="lessThan", formula=[_num(cond.low)], fill=_RED))
     elif cond.kind == "scale":
-        if cond.column == "*":
-            cols = [table.col + j for j in range(1, len(table.columns))
-                    if _is_numeric_column(table, j)]
-        else:
-            cols = [table.column_index(cond.column)]
+        cols = _scale_columns(table, cond)
         if not cols:
             return
         sqref = " ".join(_data_range(table, c) for c in cols)

@@ -44,7 +44,7 @@ from .render_openpyxl import (
     _FORMULA_PREFIXES,
     NO_DATA,
     _cell_value,
-    _is_numeric_column,
+    _scale_columns,
     _text_width,
     _value_width,
     _widen,
@@ -336,11 +336,7 @@ def _write_conditional(ws: Any, table: Table, cond: Any) -> None:
             fill = _GREEN if v >= cond.high else _AMBER if v >= cond.low else _RED
             ws.range((first + i, col + 1)).color = fill
     elif cond.kind == "scale":
-        if cond.column == "*":
-            cols = [table.col + j for j in range(1, len(table.columns))
-                    if _is_numeric_column(table, j)]
-        else:
-            cols = [table.column_index(cond.column)]
+        cols = _scale_columns(table, cond)
         if not cols:
             return
         rng = _columns_range(ws, cols, first, last)
