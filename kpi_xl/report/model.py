@@ -129,6 +129,22 @@ class Chart:
     row: int = 0
     col: int = 0
 
+    def plot_groups(self) -> list[tuple[str, bool, list[Series]]]:
+        """The series of a column/bar/line chart grouped as every renderer draws them:
+        ``(kind, secondary, series)`` with bars first (lines drawn over them), then primary
+        lines, then secondary-axis lines. Bars inherit the chart's own bar orientation."""
+        groups: dict[tuple[str, bool], list[Series]] = {}
+        base = self.kind
+        for s in self.series:
+            kind = s.kind or base
+            if kind not in ("column", "bar", "line"):
+                raise ValueError(f"unknown series kind {kind!r} in chart {self.title!r}")
+            if kind in ("column", "bar") and base in ("column", "bar"):
+                kind = base
+            groups.setdefault((kind, s.secondary and kind == "line"), []).append(s)
+        order = sorted(groups, key=lambda k: (k[0] == "line", k[1]))
+        return [(k, sec, groups[(k, sec)]) for k, sec in order]
+
 
 @dataclass
 class Text:

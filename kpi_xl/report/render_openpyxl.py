@@ -308,21 +308,11 @@ def _write_chart(ws: Worksheet, sheet: Sheet, chart: Chart, report: Report) -> N
                                         showSerName=False, showLegendKey=False)
         main = plot
     else:
-        groups: dict[tuple[str, bool], list] = {}
-        base = chart.kind
-        for s in chart.series:
-            kind = s.kind or base
-            if kind not in ("column", "bar", "line"):
-                raise ValueError(f"unknown series kind {kind!r} in chart {chart.title!r}")
-            if kind in ("column", "bar") and base in ("column", "bar"):
-                kind = base
-            groups.setdefault((kind, s.secondary and kind == "line"), []).append(s)
-        # bars first (a line drawn over bars), then primary lines, then secondary ones
-        order = sorted(groups, key=lambda k: (k[0] == "line", k[1]))
+        plot_groups = chart.plot_groups()
         plots = []
-        for kind, secondary in order:
+        for kind, secondary, members in plot_groups:
             plot = _make_plot(kind)
-            for s in groups[(kind, secondary)]:
+            for s in members:
                 plot.add_data(data(s.column), titles_from_data=True)
             bind_categories(plot)
             if kind == "line":
@@ -337,7 +327,7 @@ def _write_chart(ws: Worksheet, sheet: Sheet, chart: Chart, report: Report) -> N
                 plot.y_axis.crosses = "max"
                 plot.y_axis.axPos = "r"
                 plot.y_axis.majorGridlines = None
-                fmt = column_fmt(groups[(kind, secondary)][0].column)
+                fmt = column_fmt(members[0].column)
                 if fmt:
                     plot.y_axis.number_format = fmt
             plots.append(plot)
@@ -346,20 +336,20 @@ def _write_chart(ws: Worksheet, sheet: Sheet, chart: Chart, report: Report) -> N
             main += extra
         fmt = _axis_format(chart.y_format, report.currency)
         if fmt is None:
-            fmt = column_fmt(groups[order[0]][0].column)
+            fmt = column_fmt(plot_groups[0][2][0].column)
         if fmt:
             main.y_axis.number_format = fmt
         cat_fmt = column_fmt(chart.category)
         if cat_fmt:
             main.x_axis.number_format = cat_fmt
-        if base == "bar":  # horizontal bars: first category on top, as in the table
+        if chart.kind == "bar":  # horizontal bars: first category on top, as in the table
             main.x_axis.scaling.orientation = "maxMin"
         if chart.y_title:
             main.y_axis.title = chart.y_title
         main.x_axis.delete = False
         main.y_axis.delete = False
-        main.x_axis.axPos = "l" if base == "bar" else "b"
-        main.y_axis.axPos = "b" if base == "bar" else "l"
+        main.x_axis.axPos = "l" if chart.kind == "bar" else "b"
+        main.y_axis.axPos = "b" if chart.kind == "bar" else "l"
 
     main.title = chart.title
     main.legend.position = "b"

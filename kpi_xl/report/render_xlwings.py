@@ -361,18 +361,10 @@ def _series_kinds(chart: Chart) -> tuple[list[tuple[Any, str, bool]], str]:
     if chart.kind in ("pie", "doughnut"):
         series = chart.series[:1] if chart.kind == "pie" else chart.series
         return [(s, chart.kind, False) for s in series], chart.kind
-    out = []
-    base = chart.kind
-    for s in chart.series:
-        kind = s.kind or base
-        if kind not in ("column", "bar", "line"):
-            raise ValueError(f"unknown series kind {kind!r} in chart {chart.title!r}")
-        if kind in ("column", "bar") and base in ("column", "bar"):
-            kind = base
-        out.append((s, kind, s.secondary and kind == "line"))
-    groups = sorted({(k, sec) for _, k, sec in out}, key=lambda g: (g[0] == "line", g[1]))
-    main_kind = groups[0][0]
-    first_group = groups[0]
+    grouped = chart.plot_groups()  # the same grouping as the file renderer
+    kind_of = {id(s): (k, sec) for k, sec, members in grouped for s in members}
+    out = [(s, *kind_of[id(s)]) for s in chart.series]  # source order, as written
+    main_kind, first_group = grouped[0][0], grouped[0][:2]
     # a secondary axis only for a group that is not the main one
     out = [(s, k, sec and (k, sec) != first_group) for s, k, sec in out]
     return out, main_kind
