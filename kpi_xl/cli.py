@@ -20,6 +20,7 @@ import pandas as pd
 from . import __version__
 from .calendar import parse_period
 from .errors import ConfigError, KpiXlError
+from .i18n import exclusion_text
 from .imports import command as import_command
 from .parsing import parse_dates
 from .schema import stage_label
@@ -186,7 +187,7 @@ def render_text(s: KpiSummary, currency: str = "JPY") -> str:
                    f"business day {r.note}")
     out += ["", "Definitions:"] + [f"  {k}: {v}" for k, v in s.definitions.items()]
     if s.exclusions:
-        out += ["", "Excluded rows:"] + [f"  {t}: {n} ({r})" for t, n, r in s.exclusions]
+        out += ["", "Excluded rows:"] + [f"  {exclusion_text(e, 'en')}" for e in s.exclusions]
     if s.warnings:
         out += ["", "Warnings:"] + [f"  {w}" for w in s.warnings]
     return "\n".join(out) + "\n"

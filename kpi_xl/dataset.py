@@ -24,7 +24,7 @@ from .errors import Problem
 from .schema import TABLES, table_spec
 from .settings import Settings
 
-__all__ = ["TABLE_NAMES", "Dataset", "empty_table", "make_dataset"]
+__all__ = ["TABLE_NAMES", "Dataset", "Exclusion", "empty_table", "make_dataset"]
 
 TABLE_NAMES = tuple(n for n in TABLES if n != "settings")
 
@@ -65,6 +65,27 @@ def conform(name: str, df: pd.DataFrame | None, settings: Settings) -> pd.DataFr
     return out
 
 
+@dataclass(frozen=True)
+class Exclusion:
+    """Input rows that were read but not counted as data, and why. Every exclusion is shown to
+    the user (CLI, JSON, the generated sheets' footnote, the button's Check sheet).
+
+    ``table`` is the canonical table name, ``reason`` a short key (``blank_row``,
+    ``total_row``, ``before_header``, ``duplicate_row`` …) whose wording lives in
+    :mod:`kpi_xl.i18n` as ``exclusion.<reason>``, ``rows`` the row numbers as the user sees
+    them in the sheet or CSV file, ``detail`` what identifies them (e.g. the total row's label).
+    """
+
+    table: str
+    reason: str
+    rows: tuple[int, ...]
+    detail: str = ""
+
+    @property
+    def count(self) -> int:
+        return len(self.rows)
+
+
 @dataclass
 class Dataset:
     """Validated, typed input tables. Build with :func:`kpi_xl.load` (user input, validated) or
@@ -80,7 +101,7 @@ class Dataset:
     orders: pd.DataFrame
     external: pd.DataFrame
     source: str = "(in memory)"
-    exclusions: list[tuple[str, int, str]] = field(default_factory=list)
+    exclusions: list[Exclusion] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
 
     def table(self, name: str) -> pd.DataFrame:

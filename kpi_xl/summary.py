@@ -15,8 +15,9 @@ import numpy as np
 import pandas as pd
 
 from .calendar import Period, period_containing
-from .dataset import Dataset
+from .dataset import Dataset, Exclusion
 from .errors import ConfigError
+from .i18n import exclusion_text
 from .metrics.achievement import scorecard
 from .metrics.actuals import actuals
 from .metrics.churn import logo_churn, revenue_retention
@@ -47,7 +48,7 @@ class KpiSummary:
     at_risk: pd.DataFrame
     plan: pd.DataFrame
     levers: pd.DataFrame
-    exclusions: list[tuple[str, int, str]] = field(default_factory=list)
+    exclusions: list[Exclusion] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -59,7 +60,9 @@ class KpiSummary:
             "scorecard": self.scorecard, "overall": self.overall, "funnel": self.funnel,
             "deals": self.deals, "customers": self.customers, "at_risk": self.at_risk,
             "kpi_tree": {"plan": self.plan, "levers": self.levers},
-            "exclusions": [{"table": t, "rows": n, "reason": r} for t, n, r in self.exclusions],
+            "exclusions": [{"table": e.table, "count": e.count, "reason": e.reason,
+                            "text": exclusion_text(e, "en"), "rows": list(e.rows)}
+                           for e in self.exclusions],
             "warnings": self.warnings,
         })
 

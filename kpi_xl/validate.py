@@ -24,7 +24,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from .dataset import TABLE_NAMES, Dataset, conform
+from .dataset import TABLE_NAMES, Dataset, Exclusion, conform
 from .errors import ConfigError, Problem, ValidationError
 from .metrics.actuals import canonical_metric, metric_def, metric_names
 from .parsing import blank_mask, parse_bool, parse_dates, parse_numbers, parse_text
@@ -58,7 +58,7 @@ class _Collector:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
-        self.exclusions: list[tuple[str, int, str]] = []
+        self.exclusions: list[Exclusion] = []
 
     def add(self, *args: object, **kwargs: object) -> None:
         self.problems.append(Problem(*args, **kwargs))  # type: ignore[arg-type]
@@ -226,7 +226,8 @@ def _convert(raw: RawTable, spec: TableSpec, mapping: dict[str, str], col: _Coll
         last_data = blank[~blank].index.max() if (~blank).any() else -1
         inner = blank & (blank.index < last_data)
         if inner.any():
-            col.exclusions.append((label, int(inner.sum()), "blank rows between data rows"))
+            col.exclusions.append(Exclusion(raw.name, "blank_row",
+                                            tuple(int(r) for r in rownum[inner])))
         frame, rownum = frame[~blank], rownum[~blank]
     labels = {c.name: c.label("en") for c in spec.columns}
     inv = {v: k for k, v in mapping.items()}

@@ -14,6 +14,7 @@ import pandas as pd
 
 from ..calendar import Period, month_periods, period_containing
 from ..dataset import Dataset
+from ..i18n import catalog, text
 from ..metrics.achievement import scorecard, target_totals
 from ..metrics.actuals import actuals, metric_def, metric_events
 from ..metrics.churn import churn_trend
@@ -25,95 +26,14 @@ from ..schema import activity_label, stage_label
 from .model import Chart, Column, Conditional, Report, Series, Sheet, Table
 from .naming import unique_sheet_names
 
-__all__ = ["LABELS", "build_report"]
-
-LABELS: dict[str, dict[str, str]] = {
-    "dashboard": {"en": "Dashboard", "ja": "ダッシュボード"},
-    "dashboard_title": {"en": "Sales KPI dashboard", "ja": "営業KPIダッシュボード"},
-    "churn": {"en": "Churn", "ja": "離反分析"},
-    "churn_title": {"en": "Customer churn and retention", "ja": "顧客の離反と継続"},
-    "external": {"en": "External trends", "ja": "外部要因と推移"},
-    "external_title": {"en": "Outside factors next to revenue", "ja": "外部要因と売上の推移"},
-    "generated": {"en": "Generated {at} by kpi_xl from {src} · data as of {asof} · period {p}",
-                  "ja": "{at} kpi_xl で作成 · データ: {src} · 基準日 {asof} · 対象期間 {p}"},
-    "definitions": {"en": "Definitions", "ja": "指標の定義"},
-    "scorecard": {"en": "Scorecard {p}", "ja": "KPIスコアカード {p}"},
-    "metric": {"en": "KPI", "ja": "指標"},
-    "target": {"en": "Target", "ja": "目標"},
-    "actual": {"en": "Actual", "ja": "実績"},
-    "achievement": {"en": "Achievement", "ja": "達成率"},
-    "pace": {"en": "Pace", "ja": "進捗率(営業日)"},
-    "forecast": {"en": "Landing forecast", "ja": "着地見込"},
-    "gap": {"en": "Gap", "ja": "差異"},
-    "required": {"en": "Needed / business day", "ja": "残り1営業日あたり必要"},
-    "month": {"en": "Month", "ja": "月"},
-    "revenue_trend": {"en": "Revenue vs target by month", "ja": "月別売上と目標"},
-    "funnel": {"en": "Funnel, last 12 months ({d})", "ja": "ファネル 直近12か月 ({d})"},
-    "stage": {"en": "Stage", "ja": "ステージ"},
-    "reached": {"en": "Reached", "ja": "到達数"},
-    "conv_prev": {"en": "Conversion from previous", "ja": "前段からの転換率"},
-    "conv_first": {"en": "Conversion from first", "ja": "初段からの転換率"},
-    "churn_trend": {"en": "Churn and retention by month", "ja": "月別の離反率と売上継続率"},
-    "active_start": {"en": "Active at start", "ja": "期首稼働顧客"},
-    "new": {"en": "New", "ja": "新規"},
-    "reactivated": {"en": "Reactivated", "ja": "復活"},
-    "churned": {"en": "Churned", "ja": "離反"},
-    "logo_churn": {"en": "Logo churn", "ja": "顧客離反率"},
-    "grr": {"en": "GRR", "ja": "GRR(売上総継続率)"},
-    "nrr": {"en": "NRR", "ja": "NRR(売上純継続率)"},
-    "leaderboard": {"en": "Rep ranking by revenue achievement",
-                    "ja": "担当者別 売上達成率ランキング"},
-    "rep": {"en": "Rep", "ja": "担当者"},
-    "team": {"en": "Team", "ja": "チーム"},
-    "trend": {"en": "Monthly trend (12 months)", "ja": "月次推移(12か月)"},
-    "won_deals": {"en": "Won deals", "ja": "受注件数"},
-    "leads": {"en": "Leads", "ja": "リード数"},
-    "activity_mix": {"en": "Activity mix, last 3 months", "ja": "活動内訳 直近3か月"},
-    "activity": {"en": "Activity", "ja": "活動"},
-    "count": {"en": "Count", "ja": "件数"},
-    "plan": {"en": "To reach the revenue target (KPI tree back-solve)",
-             "ja": "売上目標達成に必要な行動(KPIツリー逆算)"},
-    "quantity": {"en": "Quantity", "ja": "項目"},
-    "needed": {"en": "Still needed", "ja": "残り必要数"},
-    "per_day": {"en": "Per business day", "ja": "1営業日あたり"},
-    "per_month": {"en": "Per month", "ja": "1か月あたり"},
-    "note": {"en": "Note", "ja": "備考"},
-    "levers": {"en": "Levers ranked (revenue per month if raised to the reps' top quartile)",
-               "ja": "改善レバー順位(上位25%水準に上げた場合の月間売上増)"},
-    "driver": {"en": "Driver", "ja": "要素"},
-    "current": {"en": "Current", "ja": "現状"},
-    "benchmark": {"en": "Top-quartile", "ja": "上位25%水準"},
-    "plus10": {"en": "+10% in driver", "ja": "+10%の効果"},
-    "at_benchmark": {"en": "Gain at benchmark", "ja": "水準到達時の増分"},
-    "rank": {"en": "Rank", "ja": "順位"},
-    "at_risk": {"en": "At-risk customers", "ja": "要注意顧客"},
-    "customer": {"en": "Customer", "ja": "顧客ID"},
-    "name": {"en": "Name", "ja": "顧客名"},
-    "last_order": {"en": "Last order", "ja": "最終受注日"},
-    "reasons": {"en": "Reasons", "ja": "理由"},
-    "revenue_at_risk": {"en": "Revenue at risk (3 months)", "ja": "リスク売上(3か月)"},
-    "cohort_customers": {"en": "Cohort retention: customers ordering, by months since first "
-                                "order", "ja": "コホート継続率(顧客数):初回受注からの経過月"},
-    "cohort_revenue": {"en": "Cohort retention: revenue vs first month",
-                       "ja": "コホート継続率(売上):初月比"},
-    "cohort": {"en": "Cohort", "ja": "コホート"},
-    "size": {"en": "Customers", "ja": "顧客数"},
-    "revenue": {"en": "Revenue", "ja": "売上"},
-    "factor": {"en": "Factor", "ja": "要因"},
-    "events": {"en": "Events", "ja": "出来事"},
-    "date": {"en": "Date", "ja": "日付"},
-    "empty_note": {"en": "No data for this period.", "ja": "この期間のデータはありません。"},
-}
-QUANTITY_LABELS = {
-    "revenue": {"en": "Revenue", "ja": "売上"},
-    "won_deals": {"en": "Won deals", "ja": "受注件数"},
-    "opportunities": {"en": "Opportunities", "ja": "商談数"},
-    "leads": {"en": "Leads", "ja": "リード数"},
-}
-
+__all__ = ["build_report"]
 
 def _l(key: str, locale: str, **kw: object) -> str:
-    return LABELS[key][locale].format(**kw)
+    return text(key, locale, **kw)
+
+
+def _quantity_label(quantity: str, locale: str) -> str | None:
+    return catalog(locale).get(f"quantity.{quantity}")
 
 
 def _num(v: object) -> object:
@@ -376,7 +296,7 @@ def _rep_sheet(ctx: _Ctx, name: str, rep: str, risk: pd.DataFrame) -> Sheet:
                         actual=float(ctx.rep_period_revenue.get(rep, 0.0)))
         plan_rows = []
         for r in tree.plan.itertuples():
-            label = QUANTITY_LABELS.get(r.quantity, {}).get(ctx.locale) or activity_label(
+            label = _quantity_label(r.quantity, ctx.locale) or activity_label(
                 r.quantity, ctx.locale)
             plan_rows.append([label, _num(r.needed), _num(r.per_month), _num(r.per_business_day),
                               r.note or None])
