@@ -5,6 +5,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from kpi_xl.dataset import Exclusion
 from kpi_xl.errors import ValidationError
 from kpi_xl.validate import load, validate
 
@@ -151,7 +152,7 @@ def test_blank_trailing_rows_are_ignored_and_inner_blank_rows_counted():
     ds = validate({"reps": REPS, "opportunities": pd.concat([o.iloc[:1], blank, o.iloc[1:],
                                                              blank, blank])})
     assert len(ds.opportunities) == 2
-    assert ds.exclusions == [("商談", 1, "blank rows between data rows")]
+    assert ds.exclusions == [Exclusion("opportunities", "blank_row", (3,))]
 
 
 def test_japanese_headers_dates_and_yen_amounts():
