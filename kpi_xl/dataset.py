@@ -24,7 +24,7 @@ from .errors import Problem
 from .schema import TABLES, table_spec
 from .settings import Settings
 
-__all__ = ["TABLE_NAMES", "Dataset", "Exclusion", "empty_table", "make_dataset"]
+__all__ = ["TABLE_NAMES", "Dataset", "Exclusion", "OutsideRows", "empty_table", "make_dataset"]
 
 TABLE_NAMES = tuple(n for n in TABLES if n != "settings")
 
@@ -86,6 +86,18 @@ class Exclusion:
         return len(self.rows)
 
 
+@dataclass(frozen=True)
+class OutsideRows:
+    """Rows read as part of a table although they lie outside the Excel table's own range
+    (below it after a blank row, pasted under it, or written by another tool). They are data;
+    the user is told where they are so the table can be extended over them."""
+
+    table: str
+    first: int
+    last: int
+    count: int
+
+
 @dataclass
 class Dataset:
     """Validated, typed input tables. Build with :func:`kpi_xl.load` (user input, validated) or
@@ -102,6 +114,7 @@ class Dataset:
     external: pd.DataFrame
     source: str = "(in memory)"
     exclusions: list[Exclusion] = field(default_factory=list)
+    outside_rows: list[OutsideRows] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
 
     def table(self, name: str) -> pd.DataFrame:

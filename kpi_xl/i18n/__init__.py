@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from . import en, ja
 
-__all__ = ["LOCALES", "catalog", "exclusion_text", "normalize_locale", "text"]
+__all__ = ["LOCALES", "catalog", "exclusion_text", "normalize_locale", "outside_text",
+           "text"]
 
 LOCALES: tuple[str, ...] = ("ja", "en")
 _CATALOGS: dict[str, dict[str, str]] = {"en": en.CATALOG, "ja": ja.CATALOG}
@@ -45,3 +46,11 @@ def exclusion_text(exclusion: object, locale: str) -> str:
                   detail=exclusion.detail)  # type: ignore[attr-defined]
     return text("exclusion.line", locale, table=table, count=len(rows), reason=reason,
                 rows=shown)
+
+
+def outside_text(outside: object, locale: str) -> str:
+    """One line telling the user that rows outside an Excel table's range were read
+    (``outside`` is a :class:`kpi_xl.dataset.OutsideRows`)."""
+    o = outside
+    return text("outside.line", locale, table=text(f"table.{o.table}", locale),  # type: ignore
+                count=o.count, first=o.first, last=o.last)  # type: ignore[attr-defined]

@@ -12,4 +12,6 @@ LABELS: dict[str, str] = {
     'table.external': 'External',
     'exclusion.line': '{table}: {count} row(s) excluded — {reason} (rows {rows})',
     'exclusion.blank_row': 'blank rows between data rows',
+    'outside.line': ('{table}: {count} row(s) read outside the Excel table (rows {first}–{last}); '
+                     'extend the table over them'),
 }

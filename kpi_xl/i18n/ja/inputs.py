@@ -12,4 +12,6 @@ LABELS: dict[str, str] = {
     'table.external': '外部要因',
     'exclusion.line': '{table}: {count}行を除外 — {reason}(行 {rows})',
     'exclusion.blank_row': 'データ行の間の空行',
+    'outside.line': ('{table}: テーブル範囲外の{count}行も読み込みました(行 {first}–{last})。'
+                     'テーブルの範囲を広げてください'),
 }
