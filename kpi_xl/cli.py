@@ -144,9 +144,9 @@ def render_text(s: KpiSummary, currency: str = "JPY") -> str:
 def _cmd_metrics(args: argparse.Namespace, run: Run) -> int:
     as_of = parse_as_of(args.as_of, run.locale)
     ds = _load(args, run.progress, run.locale)
+    run.progress.phase("compute")
     period = (parse_period(args.period, ds.settings.fiscal_year_start)
               if args.period is not None else None)
-    run.progress.phase("compute")
     s = kpi_summary(ds, period=period, by=args.by, as_of=as_of)
     run.progress.phase("render")
     if args.json:

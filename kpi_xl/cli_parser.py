@@ -64,33 +64,32 @@ _TOKENS = re.compile(r"\s+|[^\s]")
 
 def wrap(line: str, width: int) -> list[str]:
     """Wrap ``line`` to ``width`` terminal columns: Latin text at spaces, Japanese between any
-    two characters but never before closing punctuation (、。) …)."""
+    two characters, but no line starts with closing punctuation (、。) …) or ends with an
+    opening bracket — the character before moves down instead."""
     words: list[str] = []  # runs of narrow characters, single wide characters, single spaces
     for tok in _TOKENS.findall(line.strip()):
         if tok.isspace():
-            words.append(" ")
+            if words and words[-1] != " ":
+                words.append(" ")
         elif display_width(tok) == 2 or not words or words[-1] == " " or \
                 display_width(words[-1][-1]) == 2:
             words.append(tok)
         else:
             words[-1] += tok
-    lines: list[str] = []
-    cur = ""
+    lines: list[list[str]] = [[]]
     for w in words:
-        if w == " ":
-            if cur:
-                cur += " "
-            continue
-        if cur and display_width(cur.rstrip() + w) > width and w[0] not in _NO_LINE_START:
-            carry = ""
-            if cur[-1] in _NO_LINE_END and len(cur.rstrip()) > 1:
-                cur, carry = cur[:-1], cur[-1]  # an opening bracket starts the next line
-            lines.append(cur.rstrip())
-            cur = carry
-        cur += w
-    if cur.strip():
-        lines.append(cur.rstrip())
-    return lines or [""]
+        cur = lines[-1]
+        if w != " " and cur and display_width("".join(cur).rstrip() + w) > width:
+            seq = [*cur, w]
+            for k in range(len(cur), 0, -1):
+                head, tail = "".join(seq[:k]).strip(), "".join(seq[k:]).strip()
+                if head and tail and tail[0] not in _NO_LINE_START and \
+                        head[-1] not in _NO_LINE_END:
+                    lines[-1] = seq[:k]
+                    lines.append([t for t in seq[k:-1]])
+                    break
+        lines[-1].append(w)
+    return ["".join(t).strip() for t in lines if "".join(t).strip()] or [""]
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
@@ -108,9 +107,14 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
     def _fill_text(self, text_: str, width: int, indent: str) -> str:
         out = []
         for line in text_.splitlines():
-            lead = line[:len(line) - len(line.lstrip())]
-            parts = wrap(line, width - len(lead)) if display_width(line) > width else [line.strip()]
-            out += [indent + lead + part if part else "" for part in parts]
+            if display_width(line) <= width:
+                out.append(indent + line if line else "")
+                continue
+            # a long line of a list ("  3  input problems: …") keeps its hanging indent
+            prefix = re.match(r"\s*(\S+\s{2,})?", line)[0]  # type: ignore[index]
+            hang = " " * display_width(prefix)
+            parts = wrap(line[len(prefix):], width - len(hang))
+            out += [indent + (prefix if i == 0 else hang) + part for i, part in enumerate(parts)]
         return "\n".join(out)
 
     def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
@@ -227,12 +231,16 @@ class Parser(argparse.ArgumentParser):
             lines.append(extra)
         return lines
 
+    def arguments(self) -> list[argparse.Action]:
+        """Every argument and option of this parser, in the order they were added."""
+        return list(self._actions)
+
     def option_names(self) -> list[str]:
         """Every long and short option string of this parser."""
-        return [s for a in self._actions for s in a.option_strings]
+        return [s for a in self.arguments() for s in a.option_strings]
 
     def choices_of(self, option: str) -> list[str]:
-        for a in self._actions:
+        for a in self.arguments():
             if option in a.option_strings or option == a.dest or option == a.metavar:
                 return [str(c) for c in (a.choices or [])]
         return list(self.commands)
