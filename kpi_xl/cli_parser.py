@@ -23,11 +23,11 @@ from .cli_progress import display_width
 from .errors import EXIT_USAGE
 from .i18n import normalize_locale, text
 from .imports.command import add_arguments as add_import_arguments
+from .summary import DIMENSIONS
 
 __all__ = ["COMMANDS", "Parser", "build_parser", "suggest", "ui_locale", "wrap"]
 
 COMMANDS: tuple[str, ...] = ("metrics", "template", "refresh", "demo", "import")
-BY_CHOICES: tuple[str, ...] = ("rep", "team", "segment", "product", "channel")
 
 
 def ui_locale(environ: Mapping[str, str] | None = None) -> str:
@@ -288,7 +288,7 @@ def build_parser(locale: str = "en", *, out: TextIO | None = None,
     m = command("metrics")
     m.args_group.add_argument("source", nargs="?", metavar="SOURCE", help=h("cli.help.source"))
     m.opts_group.add_argument("--demo", action="store_true", help=h("cli.help.demo"))
-    m.opts_group.add_argument("--by", choices=BY_CHOICES, default="rep", metavar="BY",
+    m.opts_group.add_argument("--by", choices=DIMENSIONS, default="rep", metavar="BY",
                               help=h("cli.help.by"))
     m.opts_group.add_argument("--period", metavar="PERIOD", help=h("cli.help.period"))
     m.opts_group.add_argument("--as-of", metavar="DATE", help=h("cli.help.as_of"))

@@ -46,7 +46,7 @@ def summary_lines(ds: Dataset | None, locale: str, *, seconds: float, path: Path
     if path is not None:
         lines.append(text("cli.summary.wrote", L, path=path))
     if sheets:
-        names = ", ".join(sheets[:_SHOWN_SHEETS])
+        names = text("cli.summary.separator", L).join(sheets[:_SHOWN_SHEETS])
         if len(sheets) > _SHOWN_SHEETS:
             names += " " + text("cli.summary.more", L, count=len(sheets) - _SHOWN_SHEETS)
         lines.append(text("cli.summary.sheets", L, count=len(sheets), names=names))

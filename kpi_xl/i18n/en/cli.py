@@ -136,6 +136,7 @@ LABELS: dict[str, str] = {
     # ---------------------------------------------------------------- summary
     'cli.summary.wrote': 'wrote {path}',
     'cli.summary.sheets': '{count} sheets generated: {names}',
+    'cli.summary.separator': ', ',
     'cli.summary.more': '… and {count} more',
     'cli.summary.rows': 'rows read:',
     'cli.summary.table': '{table}: {read} rows read, {used} used',

@@ -133,6 +133,7 @@ LABELS: dict[str, str] = {
     # ---------------------------------------------------------------- summary
     'cli.summary.wrote': '{path} に書き込みました',
     'cli.summary.sheets': '作成したシート: {count}枚({names})',
+    'cli.summary.separator': '、',
     'cli.summary.more': 'ほか{count}枚',
     'cli.summary.rows': '読み込んだ行:',
     'cli.summary.table': '{table}: {read}行を読み込み、{used}行を使用',
