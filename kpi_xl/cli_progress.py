@@ -185,8 +185,8 @@ class ConsoleProgress:
         elapsed = self.clock() - self._t0
         self.seconds[name] = self.seconds.get(name, 0.0) + elapsed
         if name == "read" and self._count:
-            detail = text("cli.progress.tables", self.locale, count=self._count,
-                          rows=format_count(self._rows))
+            key = "cli.progress.tables_one" if self._count == 1 else "cli.progress.tables"
+            detail = text(key, self.locale, count=self._count, rows=format_count(self._rows))
         elif self._steps is not None:
             detail = f"{self._steps[1]}/{self._steps[1]}"
         else:

@@ -123,7 +123,7 @@ def test_terminal_mode_updates_one_line_in_place_and_ends_each_phase_with_its_ti
     out = stream.getvalue()
     assert "\n" not in out.split("\r")[1]  # updates rewrite the line, no new lines
     finished = [seg.rstrip() for seg in out.split("\r") if seg.endswith("\n")]
-    assert finished == ["reading    1 tables, 3 rows  2.0 s", "rendering  2/2  2.0 s"]
+    assert finished == ["reading    1 table, 3 rows  2.0 s", "rendering  2/2  2.0 s"]
 
 
 def test_a_terminal_line_never_runs_past_the_terminal_width(monkeypatch):
@@ -225,7 +225,7 @@ def test_refresh_through_a_pipe_writes_plain_phase_lines(demo_book, tmp_path):
     assert re.match(r"reading\s+9 tables, 49,076 rows\s+\d+\.\d s$", ends[0])
     out = proc.stdout.splitlines()
     assert out[0] == f"wrote {tmp_path / 'o.xlsx'}"
-    assert "  Opportunities: 3,678 rows read, 3,678 used" in out
+    assert "  Opportunities: 3,678 read, 3,678 used" in out
     assert re.match(r"total time \d+\.\d s$", out[-1])
 
 

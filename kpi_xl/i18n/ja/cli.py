@@ -127,6 +127,7 @@ LABELS: dict[str, str] = {
     'cli.progress.table': '{label}: {rows}行',
     'cli.progress.table_one': '{label}: {rows}行',
     'cli.progress.tables': '{count}テーブル・{rows}行',
+    'cli.progress.tables_one': '{count}テーブル・{rows}行',
     'cli.progress.left': '残り約{time}',
     'cli.time.seconds': '{s}秒',
     'cli.time.minutes': '{m}分{s}秒',
