@@ -221,6 +221,12 @@ def _silence_stdout() -> None:
 
 def entry() -> None:
     """Console-script entry point."""
+    for stream in (sys.stdout, sys.stderr):
+        # a console or a file in a legacy code page (cp932) cannot encode every character
+        # ("—"); show an escape rather than fail the run
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     raise SystemExit(main())
 
 
