@@ -139,7 +139,7 @@ class ConsoleProgress:
                 if now - self._drawn >= 0.05 or i == n:
                     self._draw()
             elif now - self._last >= self.every:
-                self._line(detail)
+                self._line(f"{detail}  {format_seconds(now - self._t0, self.locale)}")
                 self._last = now
 
     def done(self) -> None:

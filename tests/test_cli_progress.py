@@ -94,7 +94,7 @@ def test_plain_mode_prints_a_counter_with_the_time_left_every_few_seconds():
     p.done()
     lines = stream.getvalue().splitlines()
     # steps 1..10 start at t = 0..9; a line at most every 5 s: at t = 5 (step 6)
-    assert lines == ["rendering  6/10 Rep 06 · about 5 s left", "rendering  10/10  10.0 s"]
+    assert lines == ["rendering  6/10 Rep 06 · about 5 s left  5.0 s", "rendering  10/10  10.0 s"]
 
 
 def test_time_left_is_the_average_item_time_times_the_items_left():
@@ -105,7 +105,7 @@ def test_time_left_is_the_average_item_time_times_the_items_left():
         clock.t = t
         p.step(i, 5, "x")
     # 2 items took 4 s; items 3, 4, 5 remain → 6 s
-    assert stream.getvalue().splitlines()[-1] == "集計        3/5 x · 残り約6秒"
+    assert stream.getvalue().splitlines()[-1] == "集計        3/5 x · 残り約6秒  4.0秒"
 
 
 def test_terminal_mode_updates_one_line_in_place_and_ends_each_phase_with_its_time():
@@ -255,3 +255,21 @@ def test_japanese_progress_and_summary(demo_book, tmp_path, monkeypatch):
     assert re.search(r"^シート作成\s+14/14\s+\d+\.\d秒$", err.getvalue(), re.M)
     assert f"{tmp_path / 'j.xlsx'} に書き込みました" in out.getvalue()
     assert "商談: 3,678行を読み込み、3,678行を使用" in out.getvalue()
+
+
+def test_import_reports_its_phases_and_tables(tmp_path, monkeypatch):
+    monkeypatch.setenv("KPI_XL_LANG", "en")
+    deals = tmp_path / "deals.csv"
+    deals.write_text("Deal ID,Deal name,Owner,Account,Lead source,Amount,Created,Close date,Stage\n"
+                     "D1,Acme deal,Ann,Acme,Web,1000,2026-01-05,2026-02-01,Closed Won\n"
+                     "D2,Beta deal,Bob,Beta,Web,500,2026-01-06,,Proposal\n", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["import", "generic_csv", str(deals), "-o", str(tmp_path / "b.xlsx"),
+                 "--derive-targets"], out=out, err=err)
+    assert code == 0, err.getvalue()
+    lines = err.getvalue().splitlines()
+    assert re.match(r"reading\s+opportunities: 2 rows  \(\d+\.\d s\)$", lines[0])
+    assert [ln.split()[0] for ln in lines if PHASE_END.match(ln)] == ["reading", "computing",
+                                                                      "writing"]
+    assert "import with mapping 'generic_csv'" in out.getvalue()  # the import report
+    assert re.search(r"^total time \d+\.\d s$", out.getvalue(), re.M)
