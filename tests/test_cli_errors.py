@@ -30,6 +30,7 @@ def run(*argv):
 def english(monkeypatch, tmp_path):
     monkeypatch.setenv("KPI_XL_LANG", "en")
     monkeypatch.setenv("KPI_XL_LOG_DIR", str(tmp_path / "logs"))
+    monkeypatch.chdir(tmp_path)  # a command that runs by mistake writes nothing into the repo
 
 
 def small_frames():
