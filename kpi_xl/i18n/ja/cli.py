@@ -47,8 +47,8 @@ LABELS: dict[str, str] = {
     'cli.help.source': ('入力データ: ブック(.xlsx/.xlsm)またはCSVファイルのフォルダー'
                         '(例: book.xlsx、exports/)'),
     'cli.help.demo': 'SOURCEの代わりに同梱のデモデータを使います(例: kpi-xl metrics --demo)',
-    'cli.help.by': ('スコアカードの集計単位: rep(担当者、既定)、team(チーム)、segment、'
-                    'product、channel(例: --by team)'),
+    'cli.help.by': ('スコアカードの集計単位: rep(担当者、既定)、team(チーム)、segment'
+                    '(セグメント)、product(商品)、channel(流入経路)(例: --by team)'),
     'cli.help.period': (
         '集計する期間(既定: 基準日を含む月)。月: 2026-10、2026/10、2026年10月 / '
         '会計月: 2026年10月度 / 年度: FY2026、FY26、2026年度、令和8年度 / 半期: FY2026H1、'
