@@ -1,104 +1,52 @@
-"""Command line: ``kpi-xl metrics SOURCE …`` (and the workbook commands as they arrive).
+"""Command line: ``kpi-xl metrics | template | refresh | demo | import …``.
 
 ``main(argv) -> int`` is the single place where errors become exit codes and readable
-messages: a :class:`~kpi_xl.errors.KpiXlError` prints its message (for validation, every
-problem with table, row, column and hint) and returns its ``exit_code``; no traceback.
+messages, in the user's language (``LANG``/``LC_ALL`` ``ja_*`` or ``KPI_XL_LANG=ja``):
+
+- 0 success; 2 usage (unknown command or option — with a suggestion —, bad argument value,
+  :class:`~kpi_xl.errors.ConfigError`); 3 input problems (:class:`~kpi_xl.errors.ValidationError`:
+  every problem printed and the full table written to ``--problems`` or next to the input);
+  4 a file cannot be read or written (:class:`~kpi_xl.errors.InputError`, ``OSError``);
+  5 internal error (one line naming what failed; the traceback saved to a report file whose
+  path is printed; on the terminal too with ``--debug``).
+
+Long commands show their phases on stderr (:mod:`kpi_xl.cli_progress`) and end with a summary
+(:mod:`kpi_xl.cli_report`); the arguments and their help are in :mod:`kpi_xl.cli_parser`, the
+workbook commands in :mod:`kpi_xl.cli_commands`.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import math
+import os
 import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-import pandas as pd
-
-from . import __version__
 from .calendar import parse_period
-from .errors import ConfigError, KpiXlError
-from .i18n import exclusion_text
-from .imports import command as import_command
-from .parsing import parse_dates
+from .cli_commands import COMMAND_RUNNERS, Run, parse_as_of
+from .cli_parser import build_parser, ui_locale
+from .cli_report import describe_oserror
+from .errors import EXIT_FILE, ConfigError, KpiXlError, ValidationError
+from .i18n import exclusion_text, text
+from .progress import Progress
+from .refresh import read_dataset
 from .schema import stage_label
-from .summary import DIMENSIONS, KpiSummary, kpi_summary
+from .summary import KpiSummary, kpi_summary
 
-__all__ = ["build_parser", "entry", "main"]
-
-
-def _date_arg(text: str) -> dt.date:
-    parsed, bad = parse_dates(pd.Series([text], dtype=object))
-    if bad.iloc[0] or pd.isna(parsed.iloc[0]):
-        raise ConfigError(f"--as-of: not a date: {text!r} (write e.g. 2026-11-20)")
-    return parsed.iloc[0].date()
+__all__ = ["build_parser", "entry", "main", "render_text"]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="kpi-xl", description="Sales KPIs for an Excel template.")
-    p.add_argument("--version", action="version", version=f"kpi-xl {__version__}")
-    sub = p.add_subparsers(dest="command", required=True)
-    m = sub.add_parser("metrics", help="validate the input and print the KPI summary")
-    m.add_argument("source", nargs="?", help="workbook (.xlsx/.xlsm) or folder of CSV files")
-    m.add_argument("--demo", action="store_true", help="use the bundled demo data")
-    m.add_argument("--by", choices=DIMENSIONS, default="rep")
-    m.add_argument("--period", help="2026-04, FY2026, FY2026Q1, FY2026H2, 2026年度 … "
-                                    "(default: the month of the as-of date)")
-    m.add_argument("--as-of", help="date to measure pace and forecast at (default: the last "
-                                   "date in the data)")
-    m.add_argument("--json", action="store_true", help="every figure and definition as JSON")
-
-    t = sub.add_parser("template", help="write an empty input template (.xlsx, or .xlsm + .py)")
-    t.add_argument("out", help="output workbook path")
-    t.add_argument("--locale", choices=("ja", "en"), default="ja")
-    t.add_argument("--macro", action="store_true",
-                   help="an .xlsm with xlwings' VBA and the 'Generate rep tabs' button, plus "
-                        "its companion Python module")
-
-    r = sub.add_parser("refresh", help="recompute and replace the generated sheets of a book")
-    r.add_argument("book", help="the filled template (.xlsx/.xlsm)")
-    r.add_argument("-o", "--out", help="write the refreshed workbook here (default: in place)")
-    r.add_argument("--as-of", help="measure pace and forecast at this date")
-    r.add_argument("--period", help="scorecard period (default: month of the as-of date)")
-    r.add_argument("--locale", choices=("ja", "en"), help="labels of the generated sheets")
-    r.add_argument("--quiet", action="store_true", help="no progress line")
-
-    d = sub.add_parser("demo", help="template + bundled demo data + refresh → one workbook")
-    d.add_argument("out", nargs="?", default="kpi_demo.xlsx")
-    d.add_argument("--locale", choices=("ja", "en"), default="ja")
-    d.add_argument("--quiet", action="store_true", help="no progress line")
-
-    import_command.add_parser(sub)
-    return p
-
-
-def _progress(err: TextIO, quiet: bool):
-    if quiet:
-        return None
-
-    def report(i: int, n: int, rep: str) -> None:
-        err.write(f"\r[{i}/{n}] {rep}" + " " * 20)
-        if i == n:
-            err.write("\n")
-        err.flush()
-
-    return report
-
-
-def _load(args: argparse.Namespace):  # -> Dataset
-    from .validate import load
-
+def _load(args: argparse.Namespace, progress: Progress, locale: str):  # -> Dataset
     if args.demo:
         from .demo import DATA_DIR
 
-        ds = load(DATA_DIR)
-        ds.source = "kpi_xl bundled demo data"
-        return ds
+        return read_dataset(DATA_DIR, progress=progress, label="kpi_xl bundled demo data")
     if not args.source:
-        raise ConfigError("give a SOURCE (workbook or CSV folder) or --demo")
-    return load(args.source)
+        raise ConfigError(text("cli.usage.source_or_demo", locale))
+    return read_dataset(args.source, progress=progress)
 
 
 def _fmt(v: object, unit: str = "count", currency: str = "JPY") -> str:
@@ -193,73 +141,92 @@ def render_text(s: KpiSummary, currency: str = "JPY") -> str:
     return "\n".join(out) + "\n"
 
 
-def _cmd_metrics(args: argparse.Namespace, out: TextIO) -> int:
-    ds = _load(args)
-    as_of = _date_arg(args.as_of) if args.as_of else None
-    period = parse_period(args.period, ds.settings.fiscal_year_start) if args.period else None
+def _cmd_metrics(args: argparse.Namespace, run: Run) -> int:
+    as_of = parse_as_of(args.as_of, run.locale)
+    ds = _load(args, run.progress, run.locale)
+    run.progress.phase("compute")
+    period = (parse_period(args.period, ds.settings.fiscal_year_start)
+              if args.period is not None else None)
     s = kpi_summary(ds, period=period, by=args.by, as_of=as_of)
+    run.progress.phase("render")
     if args.json:
-        json.dump(s.to_dict(), out, ensure_ascii=False, indent=2)
-        out.write("\n")
+        output = json.dumps(s.to_dict(), ensure_ascii=False, indent=2) + "\n"
     else:
-        out.write(render_text(s, ds.settings.currency))
+        output = render_text(s, ds.settings.currency)
+    run.progress.done()
+    run.out.write(output)
+    run.summary(ds, stream=run.err)  # stdout holds the figures (or the JSON) alone
     return 0
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
          err: TextIO | None = None) -> int:
-    """Run the CLI; return the exit code (0 ok, 1–3 input/config/validation problems)."""
+    """Run the CLI; return the exit code (0 ok, 2 usage, 3 input problems, 4 file cannot be
+    read or written, 5 internal error)."""
     out = out or sys.stdout
     err = err or sys.stderr
-    parser = build_parser()
+    locale = ui_locale()
+    argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        args = parser.parse_args(list(argv) if argv is not None else None)
-    except SystemExit as exc:  # argparse already printed usage
-        return int(exc.code or 0)
+        args = build_parser(locale, out=out, err=err).parse_args(argv)
+    except SystemExit as exc:  # help, version, or a usage error already explained
+        return exc.code if isinstance(exc.code, int) else 0
+    run = Run(args, argv, out, err, locale)
     try:
+        run.check_arguments()
         if args.command == "metrics":
-            return _cmd_metrics(args, out)
-        if args.command == "template":
-            from .excel.companion import write_template
-
-            for path in write_template(args.out, locale=args.locale, macro=args.macro):
-                out.write(f"wrote {path}\n")
-            return 0
-        if args.command == "refresh":
-            from .refresh import refresh
-
-            ds_period = None
-            if args.period:
-                from .validate import load
-
-                fy = load(args.book).settings.fiscal_year_start
-                ds_period = parse_period(args.period, fy)
-            path = refresh(args.book, args.out,
-                           as_of=_date_arg(args.as_of) if args.as_of else None,
-                           period=ds_period, locale=args.locale,
-                           progress=_progress(err, args.quiet))
-            out.write(f"wrote {path}\n")
-            return 0
-        if args.command == "import":
-            return import_command.run(args, out, err)
-        if args.command == "demo":
-            from .refresh import demo_workbook
-
-            path = demo_workbook(args.out, locale=args.locale,
-                                 progress=_progress(err, args.quiet))
-            out.write(f"wrote {path}\n")
-            return 0
-        raise ConfigError(f"unknown command {args.command}")  # pragma: no cover
+            return _cmd_metrics(args, run)
+        return COMMAND_RUNNERS[args.command](args, run)
+    except ValidationError as exc:
+        return run.fail_validation(exc)
     except KpiXlError as exc:
-        err.write(f"kpi-xl: {exc}\n")
+        run.fail(str(exc))
         return exc.exit_code
+    except BrokenPipeError:  # e.g. `kpi-xl metrics --json | head`: the reader has left
+        run.progress.abort()
+        _silence_stdout()
+        return 0
+    except OSError as exc:
+        run.fail(describe_oserror(exc, locale))
+        return EXIT_FILE
     except KeyboardInterrupt:
-        err.write("kpi-xl: interrupted\n")
+        run.fail(text("cli.error.interrupted", locale))
         return 130
+    except Exception as exc:
+        cause = _os_cause(exc)
+        if cause is not None:
+            run.fail(describe_oserror(cause, locale))
+            return EXIT_FILE
+        return run.fail_internal(exc)
+    finally:
+        run.progress.done()
+
+
+def _os_cause(exc: BaseException) -> OSError | None:
+    """The OSError behind a library's own exception type (xlsxwriter's FileCreateError holds
+    it as its argument), or None."""
+    for candidate in (*exc.args[:1], exc.__cause__):
+        if isinstance(candidate, OSError):
+            return candidate
+    return None
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def entry() -> None:
     """Console-script entry point."""
+    for stream in (sys.stdout, sys.stderr):
+        # a console or a file in a legacy code page (cp932) cannot encode every character
+        # ("—"); show an escape rather than fail the run
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     raise SystemExit(main())
 
 

@@ -14,6 +14,11 @@ from dataclasses import asdict, dataclass
 import pandas as pd
 
 __all__ = [
+    "EXIT_FILE",
+    "EXIT_INPUT",
+    "EXIT_INTERNAL",
+    "EXIT_OK",
+    "EXIT_USAGE",
     "ConfigError",
     "InputError",
     "KpiXlError",
@@ -22,22 +27,31 @@ __all__ = [
 ]
 
 
+# The command line's exit codes (``kpi-xl --help`` and the README list them).
+EXIT_OK = 0
+EXIT_USAGE = 2  # unknown command or option, bad argument value (ConfigError)
+EXIT_INPUT = 3  # problems in the input rows (ValidationError)
+EXIT_FILE = 4  # a file cannot be read or written (InputError, OSError)
+EXIT_INTERNAL = 5  # a bug: the traceback is saved to a report file
+
+
 class KpiXlError(Exception):
     """Base of every error kpi_xl raises on purpose. ``exit_code`` is what the CLI returns."""
 
-    exit_code = 1
+    exit_code = EXIT_INPUT
 
 
 class InputError(KpiXlError):
-    """A source cannot be read at all (missing file, unknown format, no such sheet)."""
+    """A source cannot be read at all (missing file, unknown format, no such sheet), or a
+    result cannot be written."""
 
-    exit_code = 2
+    exit_code = EXIT_FILE
 
 
 class ConfigError(KpiXlError):
     """A setting or an argument is invalid (unknown definition name, bad period label...)."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 @dataclass(frozen=True)
@@ -93,7 +107,7 @@ def _plain(value: object) -> object:
 class ValidationError(KpiXlError):
     """The input has problems; ``problems`` lists every one of them."""
 
-    exit_code = 3
+    exit_code = EXIT_INPUT
 
     def __init__(self, problems: Iterable[Problem], *, limit: int = 50) -> None:
         self.problems: list[Problem] = list(problems)

@@ -69,7 +69,7 @@ def test_bad_input_prints_the_validation_report_and_exits_3(tmp_path):
     [
         (["metrics", "--demo", "--period", "next quarter"], 2, "Unknown period"),
         (["metrics", "--demo", "--as-of", "someday"], 2, "not a date"),
-        (["metrics", "/no/such/book.xlsx"], 2, "No such workbook"),
+        (["metrics", "/no/such/book.xlsx"], 4, "No such workbook"),
         (["metrics"], 2, "--demo"),
     ],
 )

@@ -520,7 +520,7 @@ def test_write_report_to_another_file_leaves_the_source(tmp_path, user_book):
 def test_failing_render_leaves_the_book_byte_identical(tmp_path, user_book, monkeypatch):
     before = user_book.read_bytes()
 
-    def boom(wb, report):
+    def boom(wb, report, **kwargs):
         wb.create_sheet("half-written")
         raise RuntimeError("render failed")
 

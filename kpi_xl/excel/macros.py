@@ -33,6 +33,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..errors import InputError, KpiXlError, ValidationError
+from ..progress import on_step
 from ..readers import RawTable, _frame_from_rows, resolve_table_name
 from ..report.layout import build_report
 from ..report.naming import GENERATED_NAME, sheet_name
@@ -201,7 +202,7 @@ def generate_rep_tabs(book: Any, *, generated_at: dt.datetime | None = None) -> 
             _status(app, f"kpi_xl: writing {i}/{n} {name}…")
 
         report = build_report(ds, generated_at=generated_at)
-        render_book(book, report, progress=progress)
+        render_book(book, report, progress=on_step(progress))
 
 
 def main() -> None:

@@ -3,59 +3,79 @@
 
 Prints, per table, the rows read, kept and dropped (with the reason of each drop), every value
 the mapping could not translate, and what was changed (respellings, filled blanks, clamped
-dates). Errors are :class:`~kpi_xl.errors.KpiXlError` subclasses: ``run`` prints the message
-and returns the error's exit code (2 input/config, 3 validation), never a traceback.
+dates). :func:`execute` does the work with progress (``read``: one table line per imported
+table; ``compute``: derived targets; ``write``: the workbook) and raises
+:class:`~kpi_xl.errors.KpiXlError` subclasses, which :func:`kpi_xl.cli.main` turns into a
+message and an exit code. :func:`run` is the same for a caller without that boundary.
 """
 
 from __future__ import annotations
 
 import argparse
-import time
+from collections.abc import Callable
+from pathlib import Path
 from typing import TextIO
 
 from ..errors import KpiXlError
+from ..i18n import text
+from ..progress import SILENT, Progress
 
-__all__ = ["add_parser", "run"]
+__all__ = ["add_arguments", "add_parser", "execute", "run"]
 
 
-def add_parser(subparsers) -> argparse.ArgumentParser:
+def add_arguments(p: argparse.ArgumentParser, locale: str = "en") -> None:
+    """Add the arguments of ``kpi-xl import`` to ``p``, with help in ``locale``."""
+
+    def h(key: str) -> str:
+        return text(key, locale).replace("%", "%%")  # argparse %-formats help lines
+
+    args = getattr(p, "args_group", p)
+    opts = getattr(p, "opts_group", p)
+    args.add_argument("mapping", metavar="MAPPING", help=h("cli.help.import.mapping"))
+    args.add_argument("sources", nargs="+", metavar="SOURCE", help=h("cli.help.import.sources"))
+    opts.add_argument("-o", "--out", required=True, metavar="BOOK", help=h("cli.help.import.out"))
+    opts.add_argument("--locale", choices=("ja", "en"), default="ja",
+                      help=h("cli.help.import.locale"))
+    opts.add_argument("--mode", choices=("replace", "append"), default="replace",
+                      help=h("cli.help.import.mode"))
+    opts.add_argument("--derive-targets", action="store_true",
+                      help=h("cli.help.import.derive_targets"))
+
+
+def add_parser(subparsers, locale: str = "en", **kwargs) -> argparse.ArgumentParser:
     """Add the ``import`` sub-command to an argparse ``subparsers`` object."""
-    p = subparsers.add_parser(
-        "import", help="import CRM/shop exports through a column mapping into a workbook",
-        description="Read export files through a TOML column mapping (a path, or a bundled "
-                    "name: maven_crm, olist_funnel, uci_online_retail, generic_csv) and write "
-                    "the kpi_xl input tables into BOOK (a new template, or the input tables of "
-                    "an existing book). Then run: kpi-xl refresh BOOK.")
-    p.add_argument("mapping", help="mapping .toml file or bundled mapping name")
-    p.add_argument("sources", nargs="+", help="export files or folders holding them")
-    p.add_argument("-o", "--out", required=True, help="workbook to create or update (.xlsx)")
-    p.add_argument("--locale", choices=("ja", "en"), default="ja",
-                   help="headers and sheet names of a new workbook (default ja)")
-    p.add_argument("--mode", choices=("replace", "append"), default="replace",
-                   help="for an existing workbook: replace the imported tables' rows "
-                        "(default) or append to them")
-    p.add_argument("--derive-targets", action="store_true",
-                   help="add baseline targets: last year's same-month actual × 1.1 per rep "
-                        "(revenue, won deals), marked 'derived: last year +10%%'")
+    p = subparsers.add_parser("import", help=text("cli.help.cmd.import", locale),
+                              description=text("cli.help.import.description", locale), **kwargs)
+    add_arguments(p, locale)
     return p
 
 
-def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """Run ``kpi-xl import``; returns the exit code."""
+def execute(args: argparse.Namespace, say: Callable[[str], None], *,
+            progress: Progress = SILENT) -> Path:
+    """Run ``kpi-xl import``: ``say`` receives the import report (before anything is written,
+    so it is shown even when the imported tables fail validation); returns the workbook
+    written. Raises :class:`~kpi_xl.errors.KpiXlError` subclasses."""
     from . import derive_targets, import_sources, load_mapping, write_import
 
+    progress.phase("read")
+    mapping = load_mapping(args.mapping)
+    result = import_sources(mapping, args.sources)
+    for name, table in result.report.tables.items():
+        progress.table(name, table.rows_read)
+    if args.derive_targets:
+        progress.phase("compute")
+        derive_targets(result)
+    say(result.report.format())
+    progress.phase("write")
+    return Path(write_import(result, args.out, args.locale, args.mode))
+
+
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Run ``kpi-xl import`` without the CLI's boundary; returns the exit code."""
     try:
-        t0 = time.perf_counter()
-        mapping = load_mapping(args.mapping)
-        result = import_sources(mapping, args.sources)
-        if args.derive_targets:
-            derive_targets(result)
-        t1 = time.perf_counter()
-        out.write(result.report.format())
-        path = write_import(result, args.out, args.locale, args.mode)
-        t2 = time.perf_counter()
-        out.write(f"wrote {path} (import {t1 - t0:.1f} s, write {t2 - t1:.1f} s); "
-                  f"next: kpi-xl refresh {path}\n")
+        path = execute(args, out.write)
+        out.write(text("cli.summary.wrote", "en", path=path) + "\n"
+                  + text("cli.summary.next", "en", path=path) + "\n")
         return 0
     except KpiXlError as exc:
         err.write(f"kpi-xl: {exc}\n")

@@ -22,6 +22,7 @@ from ..metrics.customers import cohort_retention
 from ..metrics.funnel import funnel
 from ..metrics.risk import at_risk_customers
 from ..metrics.tree import DRIVER_LABELS, driver_benchmarks, kpi_tree, measure_drivers_table
+from ..progress import Progress
 from ..schema import activity_label, stage_label
 from .model import Chart, Column, Conditional, Report, Series, Sheet, Table
 from .naming import unique_sheet_names
@@ -384,12 +385,12 @@ def _external_sheet(ctx: _Ctx, name: str) -> Sheet:
 
 def build_report(ds: Dataset, *, as_of: dt.date | None = None, period: Period | None = None,
                  locale: str | None = None, generated_at: dt.datetime | None = None,
-                 progress=None) -> Report:
+                 progress: Progress | None = None) -> Report:
     """Lay out the whole report for ``ds``.
 
     ``as_of`` defaults to the last date in the data; ``period`` to the month containing it;
     ``locale`` to the settings' locale; ``generated_at`` to now (pass a fixed value for
-    reproducible output). ``progress(i, n, rep)`` is called before each rep tab.
+    reproducible output). ``progress.step(i, n, rep)`` is called before each rep tab.
     """
     st = ds.settings
     locale = locale or st.locale
@@ -407,7 +408,7 @@ def build_report(ds: Dataset, *, as_of: dt.date | None = None, period: Period | 
     sheets = [_dashboard(ctx, names[0], risk)]
     for i, rep in enumerate(reps):
         if progress:
-            progress(i + 1, len(reps), rep)
+            progress.step(i + 1, len(reps), rep)
         sheets.append(_rep_sheet(ctx, names[len(fixed) + i], rep, risk))
     sheets.append(_churn_sheet(ctx, names[1], risk))
     if has_external:

@@ -31,6 +31,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..progress import SILENT, Progress
 from .model import CURRENCY_SYMBOLS, FORMATS, Chart, Report, Sheet, Table, Text
 from .naming import GENERATED_NAME, sheet_name
 
@@ -79,7 +80,8 @@ def generated_sheets(wb: openpyxl.Workbook) -> list[str]:
     return [ws.title for ws in wb.worksheets if generated_kind(ws) is not None]
 
 
-def render_into(wb: openpyxl.Workbook, report: Report) -> list[str]:
+def render_into(wb: openpyxl.Workbook, report: Report, *,
+                progress: Progress = SILENT) -> list[str]:
     """Replace the generated sheets of ``wb`` with the sheets of ``report``; return their names.
 
     Generated sheets (those carrying the sheet-scoped name ``GENERATED_NAME``) are deleted,
@@ -87,6 +89,7 @@ def render_into(wb: openpyxl.Workbook, report: Report) -> list[str]:
     (the how-to sheet) — at the start when at most one sheet remains. A report sheet whose name
     clashes (ignoring case) with a user's sheet gets ``"name (2)"`` etc. The first generated
     sheet becomes the active one. Other sheets keep their content and order.
+    ``progress.step(i, n, name)`` is called before each sheet.
     """
     for ws in list(wb.worksheets):
         if generated_kind(ws) is not None:
@@ -97,6 +100,7 @@ def render_into(wb: openpyxl.Workbook, report: Report) -> list[str]:
     taken = list(remaining)
     written: list[str] = []
     for i, sheet in enumerate(report.sheets):
+        progress.step(i + 1, len(report.sheets), sheet.name)
         title = sheet_name(sheet.name, taken)
         taken.append(title)
         ws = wb.create_sheet(title, position + i)

@@ -36,6 +36,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from ..progress import Progress
 from .model import CURRENCY_SYMBOLS, FORMATS, Chart, Report, Sheet, Table, Text
 from .naming import GENERATED_NAME, sheet_name
 
@@ -137,13 +138,13 @@ def delete_generated(book: Any) -> None:
 
 
 def render_book(book: Any, report: Report, *,
-                progress: Callable[[int, int, str], None] | None = None) -> list[str]:
+                progress: Progress | None = None) -> list[str]:
     """Replace the generated sheets of the open xlwings ``book`` with ``report``'s sheets.
 
     Same placement rules as the file renderer: previously generated sheets are deleted, the new
     ones are inserted in order right after the first remaining sheet (before it when it is the
     only one), a name clashing with a user's sheet gets ``"name (2)"``, the first generated sheet
-    is activated. Returns the sheet names written. ``progress(i, n, name)`` is called before
+    is activated. Returns the sheet names written. ``progress.step(i, n, name)`` is called before
     each sheet (the button shows it in Excel's status bar).
 
     Column widths are the file renderer's (header and data cells measured, 6 to 50 characters)
@@ -159,7 +160,7 @@ def render_book(book: Any, report: Report, *,
     only_one = len(remaining) <= 1
     for i, sheet in enumerate(report.sheets):
         if progress:
-            progress(i + 1, len(report.sheets), sheet.name)
+            progress.step(i + 1, len(report.sheets), sheet.name)
         title = sheet_name(sheet.name, taken)
         taken.append(title)
         if previous is None:

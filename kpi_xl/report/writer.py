@@ -35,6 +35,7 @@ import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 
 from ..errors import InputError
+from ..progress import SILENT, Progress
 from .model import Report
 from .render_openpyxl import render_into
 from .splice import splice_report
@@ -48,11 +49,13 @@ _SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm"}
 def write_report(book: str | os.PathLike[str], report: Report,
                  out: str | os.PathLike[str] | None = None, *,
                  method: str = "splice",
-                 timings: MutableMapping[str, float] | None = None) -> Path:
+                 timings: MutableMapping[str, float] | None = None,
+                 progress: Progress = SILENT) -> Path:
     """Render ``report`` into the workbook ``book`` and save it to ``out`` (default: ``book``).
 
     ``method`` is ``"splice"`` (lossless, default) or ``"openpyxl"`` (full load and save).
-    ``timings``, when given, receives the seconds spent in ``render`` and ``write``.
+    ``timings``, when given, receives the seconds spent in ``render`` and ``write``;
+    ``progress`` hears the ``render`` phase (a step per sheet) and the ``write`` phase.
 
     Macros of an ``.xlsm`` are kept when ``out`` is also macro-enabled; writing an ``.xlsm`` to an
     ``.xlsx`` drops them (Excel refuses an ``.xlsx`` holding VBA); an ``.xlsx`` cannot be written
@@ -69,7 +72,13 @@ def write_report(book: str | os.PathLike[str], report: Report,
                          f"use an .xlsx destination")
     if method == "splice":
         # render_into is looked up here so that a patched renderer is used by both methods
-        return splice_report(src, report, dest, render=render_into, timings=timings)
+        def render(wb: openpyxl.Workbook, rep: Report) -> list[str]:
+            progress.phase("render")
+            names = render_into(wb, rep, progress=progress)
+            progress.phase("write")
+            return names
+
+        return splice_report(src, report, dest, render=render, timings=timings)
     if method != "openpyxl":
         raise ValueError(f"method must be 'splice' or 'openpyxl', not {method!r}")
     t0 = time.perf_counter()
@@ -83,7 +92,9 @@ def write_report(book: str | os.PathLike[str], report: Report,
             OSError) as exc:
         raise InputError(f"cannot read {src} as an Excel workbook: {exc}") from exc
     t1 = time.perf_counter()
-    render_into(wb, report)
+    progress.phase("render")
+    render_into(wb, report, progress=progress)
+    progress.phase("write")
     t2 = time.perf_counter()
     _save_atomically(wb, dest)
     if timings is not None:
