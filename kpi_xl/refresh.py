@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, MutableMapping
 from pathlib import Path
 
 from .calendar import Period
-from .readers import read_source
+from .read import read_source
 from .report.layout import build_report
 from .report.writer import write_report
 from .validate import validate
