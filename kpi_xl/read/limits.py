@@ -33,8 +33,10 @@ class Limits:
     max_total_bytes: int = 4 * _GIB
     """Uncompressed size of the whole package."""
     max_ratio: float = 250.0
-    """Compression ratio (uncompressed ÷ compressed) of a part larger than 1 MiB; XML written
-    by Excel compresses about 5–20×, a zip bomb about 1,000×."""
+    """Compression ratio (uncompressed ÷ compressed) of a part larger than
+    ``ratio_from_bytes``; XML written by Excel compresses about 5–20×, a zip bomb ~1,000×."""
+    ratio_from_bytes: int = 1 << 20
+    """Parts smaller than this may compress as well as they like."""
     max_depth: int = 100
     """Element nesting depth of the XML parts parsed as trees (workbook, relationships,
     tables); Excel writes fewer than 10 levels."""

@@ -39,7 +39,6 @@ __all__ = [
     "what_is",
 ]
 
-_RATIO_FROM = 1 << 20  # members smaller than this may compress as well as they like
 _ZIP = (b"PK\x03\x04", b"PK\x05\x06")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
@@ -213,7 +212,7 @@ class Package:
             if info.file_size > lim.max_member_bytes:
                 raise self.error("read.part_too_big", part=info.filename,
                                  size=info.file_size, limit=lim.max_member_bytes)
-            if info.file_size > _RATIO_FROM and (
+            if info.file_size > lim.ratio_from_bytes and (
                     info.file_size > lim.max_ratio * max(info.compress_size, 1)):
                 raise self.error("read.part_ratio", part=info.filename,
                                  ratio=round(info.file_size / max(info.compress_size, 1)),

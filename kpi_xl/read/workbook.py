@@ -14,13 +14,16 @@ checked before reading. An .xls, .xlsb or .ods file gets a message saying how to
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
+from lxml import etree
 
 from ..errors import InputError
 from ..i18n import text
@@ -69,6 +72,17 @@ def _bounded_reader(pkg: Package, sheet: SheetInfo, sst: SharedStrings, keep, qu
     return fastexcel.read_excel(str(out)), dropped, count
 
 
+@contextlib.contextmanager
+def _xml_errors(pkg: Package, part: str) -> Iterator[None]:
+    """lxml's complaints about a sheet part, as a message naming the file and the part."""
+    try:
+        yield
+    except etree.XMLSyntaxError as exc:
+        if "depth" in str(exc.msg).lower():
+            raise pkg.error("read.part_depth", part=part, limit=256) from None
+        raise pkg.error("read.part_damaged", part=part, detail=exc.msg) from None
+
+
 def _body(pkg: Package, reader: object, sheet: SheetInfo, first: int) -> Body:
     import fastexcel
 
@@ -99,7 +113,7 @@ def _read_sheet(pkg: Package, reader: object, sheet: SheetInfo,
                 tables: list[tuple[str, TableInfo | None]], sst: SharedStrings,
                 limits: Limits, bounds: CellBounds) -> list[Located]:
     part = sheet.part or ""
-    with pkg.open(part) as stream:
+    with _xml_errors(pkg, part), pkg.open(part) as stream:
         head = read_head(stream, sst, header_rows_needed(tables))
     found = [placement(n, t) if t is not None else detect_header(n, head, sheet.name)
              for n, t in tables]
@@ -128,7 +142,7 @@ def _read_sheet(pkg: Package, reader: object, sheet: SheetInfo,
     def quiet(r: int, c: int) -> bool:
         return any(a.contains(r, c) for a in others)
 
-    with tempfile.TemporaryDirectory(prefix="kpi_xl-read-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="kpi_xl-read-") as tmp, _xml_errors(pkg, part):
         bounded, dropped, count = _bounded_reader(pkg, sheet, sst, keep, quiet, tmp, cap)
         body = _body(pkg, bounded, sheet, first)
     located = locate(Grid(sheet.name, head, body), placements, others, cap=cap)

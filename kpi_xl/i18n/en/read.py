@@ -51,7 +51,7 @@ LABELS: dict[str, str] = {
     'read.part_too_big': ('{file}: the part {part} unpacks to {size:,} bytes, more than the '
                           '{limit:,} bytes the reader accepts (Limits.max_member_bytes)'),
     'read.part_ratio': ('{file}: the part {part} is compressed {ratio:,}-fold, more than the '
-                        '{limit:,}-fold the reader accepts (Limits.max_ratio); real workbooks '
+                        '{limit:,.0f}-fold the reader accepts (Limits.max_ratio); real workbooks '
                         'compress about 5–20-fold, so the file is refused as a possible zip '
                         'bomb'),
     'read.package_too_big': ('{file} unpacks to {size:,} bytes, more than the {limit:,} bytes '

@@ -55,7 +55,7 @@ LABELS: dict[str, str] = {
                          'されています。Excel で保存し直してください'),
     'read.part_too_big': ('{file}: 部品 {part} は展開すると {size:,} バイトになり、上限 '
                           '{limit:,} バイト(Limits.max_member_bytes)を超えています'),
-    'read.part_ratio': ('{file}: 部品 {part} の圧縮率が {ratio:,} 倍で、上限 {limit:,} 倍'
+    'read.part_ratio': ('{file}: 部品 {part} の圧縮率が {ratio:,} 倍で、上限 {limit:,.0f} 倍'
                         '(Limits.max_ratio)を超えています。通常のブックは 5~20 倍程度のため、'
                         'zip 爆弾の可能性があるファイルとして読み込みません'),
     'read.package_too_big': ('{file} は展開すると {size:,} バイトになり、上限 {limit:,} バイト'
