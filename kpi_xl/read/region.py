@@ -14,9 +14,10 @@ table), :func:`locate` decides for every filled cell what it is:
   Subtotal / Sum (any width or spacing), and an Excel table's own totals row — never data,
   recorded as ``Exclusion(reason="total_row")`` with the label;
 - **rows above the header** (titles, notes, dates of export) — recorded as
-  ``Exclusion(reason="before_header")``. A row above the header that fills at least half of
-  the table's columns and holds a number or date looks like data that was typed in the wrong
-  place: that is a located problem instead, never silently dropped;
+  ``Exclusion(reason="before_header")``. A row above the header that fills at least three and
+  at least 60 % of the table's columns and holds a number or date looks like data typed in
+  the wrong place: that is a located problem instead, never silently dropped (a label and a
+  date such as ``出力日 2026/11/1`` is not data);
 - **someone else's**: cells in another Excel table, or in a named range (with its header
   cell above it) — left alone;
 - **notes**: text in the header row beside the table, past an empty column (``※ 単位: 円``)
@@ -271,8 +272,8 @@ def _before_header(grid: Grid, first: Located, accounted: list[Rect]) -> tuple[
     for r in sorted(rows):
         cells = sorted(rows[r])
         inside = [v for c, v in cells if t.left <= c <= t.right]
-        if len(inside) >= max(2, (width + 1) // 2) and any(not isinstance(v, str)
-                                                           for v in inside):
+        if len(inside) >= max(3, -(-width * 3 // 5)) and any(not isinstance(v, str)
+                                                             for v in inside):
             notes.append(Note(t.name, r, None, " | ".join(_header_text(v) for v in inside[:6]),
                               "read.data_above_header", "read.data_above_header_hint",
                               {"row": r, "header": t.header_row}))
