@@ -17,8 +17,8 @@ that may reach the validator, so:
    (1.0 and ``true``), text, an error. Mixed columns become object columns holding each
    cell's Python value; columns that turn out uniform are typed as in 1.
 
-A number typed as text that reads back identically (``'120`` next to ``120``) arrives as the
-number; nothing else changes meaning.
+A number typed as text that fastexcel writes back identically (``'120`` next to ``120``)
+arrives as the number; text such as ``00123`` or ``1e3`` stays text.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ import pyarrow.compute as pc
 
 from .cells import ArrowColumn, Column, ObjectColumn
 
-__all__ = ["Body", "cell_from_debug", "load_body"]
+__all__ = ["Body", "cell_from_debug", "excel_number_text", "load_body"]
 
 # fastexcel logs "Could not determine dtype for column N, falling back to string" for every
 # empty column; a reader that reads empty columns on purpose does not want that on stderr.
@@ -80,6 +80,11 @@ def cell_from_debug(detail: str) -> object:
             epoch = dt.datetime(1904, 1, 1) if m.group(3) == "true" else dt.datetime(1899, 12, 30)
             return epoch + dt.timedelta(days=value)
     return got
+
+
+def excel_number_text(x: float) -> str:
+    """A number as fastexcel writes it in a text column (9 decimals, zeros trimmed)."""
+    return f"{x:.9f}".rstrip("0").rstrip(".")
 
 
 class Body:
@@ -161,7 +166,12 @@ def _mixed(reader: object, sheet: str, header0: int | None) -> tuple[dict[int, C
         fvals = pc.fill_null(f, 0.0).to_numpy(zero_copy_only=False)
         finite = pc.is_valid(f).to_numpy(zero_copy_only=False) & np.isfinite(fvals)
         values = s.copy()
-        values[finite] = fvals[finite].astype(object)
+        # A number cell reads back as fastexcel writes that number; text that merely parses
+        # as one ('00123', '1e3') does not, and stays text.
+        numeric = np.flatnonzero(finite)
+        same = np.fromiter((s[i] == excel_number_text(fvals[i]) for i in numeric), bool,
+                           len(numeric))
+        values[numeric[same]] = fvals[numeric[same]].astype(object)
         flags = finite & ((s == "true") | (s == "false"))
         values[flags] = s[flags] == "true"
         for i, detail in nerr.get(j, {}).items():
