@@ -152,7 +152,7 @@ def test_broken_file_gets_a_message_naming_file_part_and_problem(tmp_path, make,
 def test_zero_byte_workbook_says_it_is_empty(tmp_path):
     path = tmp_path / "blank.xlsx"
     path.write_bytes(b"")
-    with pytest.raises(KpiXlError, match="blank.xlsx is empty"):
+    with pytest.raises(KpiXlError, match=r"blank\.xlsx is empty"):
         read_source(path, locale="en")
 
 

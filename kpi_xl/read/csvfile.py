@@ -117,12 +117,23 @@ def read_csv_file(path: Path, name: str, limits: Limits, locale: str
         raise InputError(text("read.csv_empty", locale, file=path.name))
     codec, label, fallback = decode_csv(data)
     notes: list[Note] = []
+    content = None
     if fallback is None:
-        content = data.decode(codec)
+        try:
+            content = data.decode(codec)
+        except UnicodeDecodeError as exc:
+            if codec.startswith("utf-16"):
+                raise InputError(text("read.csv_encoding", locale, file=path.name,
+                                      encoding=text(label, locale), position=exc.start)
+                                 ) from None
+            fallback = "cp932"
+    if content is not None:
         first = content.split("\n", 1)[0]
         delim = _delimiter(first, path.suffix.lower())
         records = _records(content, delim, path.name, locale)
     else:  # decode cell by cell: ASCII delimiters and quotes are the same bytes either way
+        if codec == "utf-8-sig":
+            data, codec = data[len(codecs.BOM_UTF8):], "utf-8"
         latin = data.decode("latin-1")
         delim = _delimiter(latin.split("\n", 1)[0], path.suffix.lower())
         records = _records(latin, delim, path.name, locale)

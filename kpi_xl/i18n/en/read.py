@@ -97,6 +97,8 @@ LABELS: dict[str, str] = {
     'read.delim_tab': 'tab-separated',
     'read.delim_semicolon': 'semicolon-separated',
     'read.csv_empty': '{file} is empty (0 bytes): there is no header row to read',
+    'read.csv_encoding': ('{file} starts as {encoding} text but is not valid {encoding} at '
+                          'byte {position:,}; save it again from Excel'),
     'read.csv_syntax': '{file}, line {line}: the file cannot be read as CSV ({detail})',
     'read.csv_undecodable': ('{file}: a cell in column {column} is not valid {encoding} text '
                              '(the rest of the file is); it was probably pasted from a file in '

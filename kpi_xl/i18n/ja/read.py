@@ -101,6 +101,9 @@ LABELS: dict[str, str] = {
     'read.delim_tab': 'タブ区切り',
     'read.delim_semicolon': 'セミコロン区切り',
     'read.csv_empty': '{file} は空です(0 バイト)。見出し行がないため読み込めません',
+    'read.csv_encoding': ('{file} は {encoding} のテキストとして始まっていますが、'
+                          '{position:,} バイト目が {encoding} として読めません。'
+                          'Excel で保存し直してください'),
     'read.csv_syntax': '{file} の {line}行目: CSV として読み取れません({detail})',
     'read.csv_undecodable': ('{file}: {column}列のセルが {encoding} の文字として読めません'
                              '(ほかのセルは読めます)。別の文字コードのファイルから貼り付けた可能性'
