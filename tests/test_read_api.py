@@ -50,8 +50,10 @@ def test_limits_must_be_limits():
 
 
 def test_a_missing_path_names_it(tmp_path):
-    with pytest.raises(KpiXlError, match="No such file"):
+    with pytest.raises(KpiXlError, match="No such workbook: .*nope.xlsx"):
         read_source(tmp_path / "nope.xlsx", locale="en")
+    with pytest.raises(KpiXlError, match="No such file or folder: .*nope.csv"):
+        read_source(tmp_path / "nope.csv", locale="en")
 
 
 def test_dataframes_are_passed_through_with_their_row_numbers():

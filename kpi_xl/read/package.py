@@ -55,7 +55,9 @@ def check_regular_file(path: Path, limit: int, locale: str) -> int:
     try:
         st = os.stat(path)
     except FileNotFoundError:
-        raise InputError(text("read.not_found", locale, path=str(path))) from None
+        key = "read.no_such_workbook" if path.suffix.lower() in (
+            ".xlsx", ".xlsm", ".xltx", ".xltm") else "read.not_found"
+        raise InputError(text(key, locale, path=str(path))) from None
     except OSError as exc:
         raise InputError(text("read.cannot_open", locale, path=str(path),
                               reason=exc.strerror or exc)) from None

@@ -12,6 +12,7 @@ LABELS: dict[str, str] = {
     'read.origin_frame': "table '{key}'",
     # the file itself
     'read.not_found': 'No such file or folder: {path}',
+    'read.no_such_workbook': 'No such workbook: {path}',
     'read.cannot_open': 'Cannot open {path}: {reason}',
     'read.not_regular': ('{path} is not a regular file (a folder, a pipe or a device); '
                          'give the path of a workbook, a CSV file or a folder of CSV files'),

@@ -12,6 +12,7 @@ LABELS: dict[str, str] = {
     'read.origin_frame': '表「{key}」',
     # ファイル
     'read.not_found': 'ファイルまたはフォルダーが見つかりません: {path}',
+    'read.no_such_workbook': 'ブックが見つかりません: {path}',
     'read.cannot_open': '{path} を開けません: {reason}',
     'read.not_regular': ('{path} は通常のファイルではありません(フォルダー、パイプまたは'
                          'デバイスです)。ブック、CSV ファイル、または CSV ファイルのフォルダーを'
