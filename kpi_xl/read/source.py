@@ -57,6 +57,7 @@ def read_csv(path: str | os.PathLike[str], table: str | None = None, *,
     """One CSV file as a RawTable (table name from the file name unless given)."""
     p = Path(path)
     loc = locale or locale_of_texts([p.name])
+    check_regular_file(p, limits.max_csv_bytes, loc)
     name = resolve_table_name(table) if table else resolve_table_name(p.stem)
     if name is None:
         raise InputError(text("read.csv_unknown_table", loc, file=p.name,
