@@ -50,9 +50,9 @@ def test_limits_must_be_limits():
 
 
 def test_a_missing_path_names_it(tmp_path):
-    with pytest.raises(KpiXlError, match="No such workbook: .*nope.xlsx"):
+    with pytest.raises(KpiXlError, match=r"No such workbook: .*nope\.xlsx"):
         read_source(tmp_path / "nope.xlsx", locale="en")
-    with pytest.raises(KpiXlError, match="No such file or folder: .*nope.csv"):
+    with pytest.raises(KpiXlError, match=r"No such file or folder: .*nope\.csv"):
         read_source(tmp_path / "nope.csv", locale="en")
 
 
@@ -167,3 +167,26 @@ def test_the_button_finds_what_the_file_reader_finds(tmp_path, layout):
         assert other.outside == raw.outside
         assert [(p.row, p.column, p.value, p.problem) for p in other.problems] == [
             (p.row, p.column, p.value, p.problem) for p in raw.problems]
+
+
+def test_the_button_reads_a_huge_used_range_in_bounded_columns_and_says_so(tmp_path):
+    from kpi_xl.read import Limits
+
+    rows = {1: ["Date", "Customer ID", "Amount"], 2: [D(2026, 10, 1), "C1", 1]}
+    path = _book(tmp_path / "b.xlsx", [("Orders", rows, ("tblOrders", "A1:C2"))])
+    wb = openpyxl.load_workbook(path)
+    wb["Orders"]["AD40"] = "far"
+    wb.save(path)
+    raw = read_tables(xs.load_workbook(path), limits=Limits(max_sheet_cells=100))["orders"]
+    assert raw.frame["Customer ID"].tolist() == ["C1"]
+    (p,) = raw.problems
+    assert "A1:AD40" in p.problem and "A1:S40" in p.problem
+
+
+def test_a_range_shorter_than_its_data_loses_no_row(tmp_path):
+    rows = {1: ["Date", "Customer ID", "Amount"]}
+    rows.update({r: [D(2026, 10, r), f"C{r}", r] for r in range(2, 12)})
+    path = _book(tmp_path / "b.xlsx", [("Orders", rows, ("tblOrders", "A1:C2"))])
+    raw = read_source(path)["orders"]
+    assert len(raw.frame) == 10
+    assert [(o.first, o.last, o.count) for o in raw.outside] == [(3, 11, 9)]

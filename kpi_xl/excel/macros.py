@@ -34,7 +34,16 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..errors import KpiXlError, ValidationError
-from ..read import RawTable, Rect, SheetValues, TableInfo, parse_range_formula, read_sheet_values
+from ..read import (
+    DEFAULT_LIMITS,
+    Limits,
+    RawTable,
+    Rect,
+    SheetValues,
+    TableInfo,
+    parse_range_formula,
+    read_sheet_values,
+)
 from ..report.layout import build_report
 from ..report.naming import GENERATED_NAME, sheet_name
 from ..report.render_xlwings import excel_text, generated_sheet_names, mark_generated, render_book
@@ -90,7 +99,7 @@ def _sheet_names(book: Any) -> dict[str, list[Rect]]:
     return out
 
 
-def read_tables(book: Any) -> dict[str, RawTable]:
+def read_tables(book: Any, *, limits: Limits | None = None) -> dict[str, RawTable]:
     """Every kpi_xl input table of the open workbook, found as :func:`kpi_xl.read.read_source`
     finds them in a file (:func:`kpi_xl.read.read_sheet_values`): Excel tables first, then
     sheets named after a table; rows below or beside a table, total rows, titles and stray
@@ -104,7 +113,7 @@ def read_tables(book: Any) -> dict[str, RawTable]:
                                   [_table_info(sheet, t) for t in sheet.tables],
                                   names.get(sheet.name, []), used=_rect(used),
                                   fetch=_fetch(sheet), generated=sheet.name in generated))
-    return read_sheet_values(book.name, sheets)
+    return read_sheet_values(book.name, sheets, limits=limits or DEFAULT_LIMITS)
 
 
 # --------------------------------------------------------------------------- Excel chrome
