@@ -127,3 +127,41 @@ def test_time_of_day_and_booleans_in_a_text_column(tmp_path):
 ])
 def test_fastexcel_conversion_errors_give_back_the_cell(detail, value):
     assert cell_from_debug(detail) == value
+
+
+def _xlsxwriter_book(path: Path, amounts: list, error: str | None = None) -> Path:
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet("Orders")
+    ws.write_row(0, 0, ["Date", "Customer ID", "Amount"])
+    fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
+    for i, a in enumerate(amounts, start=1):
+        ws.write_datetime(i, 0, D(2026, 10, i), fmt)
+        ws.write_string(i, 1, f"C{i}")
+        if isinstance(a, str):
+            ws.write_string(i, 2, a)
+        elif a is not None:
+            ws.write_number(i, 2, a)
+    if error:
+        ws.write_formula(len(amounts) + 1, 2, "=1/0", None, error)
+        ws.write_datetime(len(amounts) + 1, 0, D(2026, 10, 28), fmt)
+    wb.close()
+    return path
+
+
+def test_a_book_of_shared_strings_is_read_eagerly_with_the_same_values(tmp_path, monkeypatch):
+    from kpi_xl.read import fastload
+
+    path = _xlsxwriter_book(tmp_path / "b.xlsx", [1.5, 2.5, None, 4])
+    lazy = read_source(path)["orders"].frame
+    monkeypatch.setattr(fastload, "_load", lambda *a, **k: pytest.fail("not eager"))
+    eager = read_source(path)["orders"].frame
+    assert eager.equals(lazy)
+    assert _values(eager["Amount"]) == [1.5, 2.5, None, 4.0]
+
+
+def test_null_words_and_error_cells_in_shared_strings_books_keep_their_text(tmp_path):
+    path = _xlsxwriter_book(tmp_path / "b.xlsx", [1.5, "N/A", "NULL", 4], error="#DIV/0!")
+    frame = read_source(path)["orders"].frame
+    assert _values(frame["Amount"]) == [1.5, "N/A", "NULL", 4.0, "#DIV/0!"]

@@ -10,7 +10,11 @@ that may reach the validator, so:
    if no column mixes types, that is the only read (the common case, and the fast one). Cells
    the strict read could still not convert — an error cell, ``N/A`` text in a date column —
    are reported by fastexcel with the cell's own value, which is put back as typed; a number
-   column holding ``nan``/``inf`` text has those cells re-read as text;
+   column holding ``nan``/``inf`` text has those cells re-read as text. When the caller knows
+   that no such cell can exist (the byte check found no error, formula-text or inline-text
+   cell, and the shared strings hold none of fastexcel's "null" words), the read is eager:
+   fastexcel borrows the shared strings instead of copying them per cell, which is faster
+   and needs far less memory;
 2. if a column mixes types, the sheet is read twice more, every column forced to text and
    every column forced to float. Together they tell each cell's type: a float that is a
    float, a date (fastexcel cannot read it as float, and writes it as ISO text), a boolean
@@ -125,8 +129,27 @@ def _by_column(errs: list[tuple[int, int, str]]) -> dict[int, dict[int, str]]:
     return out
 
 
-def _strict(reader: object, sheet: str, header0: int | None) -> tuple[dict[int, Column], int]:
-    rb, index, errs = _load(reader, sheet, header0, dtype_coercion="strict")
+def _eager(reader: object, sheet: str, header0: int | None):
+    index: list[int] = []
+
+    def keep(column: object) -> bool:  # called once per column, in order: note its position
+        index.append(column.absolute_index)  # type: ignore[attr-defined]
+        return True
+
+    rb = reader.load_sheet(sheet, header_row=header0, skip_rows=0,  # type: ignore[attr-defined]
+                           schema_sample_rows=None, dtype_coercion="strict", eager=True,
+                           use_columns=keep)
+    if len(index) != rb.num_columns:  # pragma: no cover - fastexcel asks once per column
+        raise RuntimeError("fastexcel did not report every column")
+    return rb, index, []
+
+
+def _strict(reader: object, sheet: str, header0: int | None, eager: bool
+            ) -> tuple[dict[int, Column], int]:
+    if eager:
+        rb, index, errs = _eager(reader, sheet, header0)
+    else:
+        rb, index, errs = _load(reader, sheet, header0, dtype_coercion="strict")
     fixes = {j: {i: cell_from_debug(d) for i, d in rows.items()}
              for j, rows in _by_column(errs).items()}
     # number columns with nan/inf: text fastexcel parsed as a float; re-read those as text
@@ -198,14 +221,14 @@ def _datetime_text(text: object, detail: str) -> object:
 
 
 def load_body(reader: object, sheet: str, header_row: int | None,
-              on_mixed: Callable[[], None] | None = None) -> Body:
+              on_mixed: Callable[[], None] | None = None, *, eager: bool = False) -> Body:
     """Every cell below ``header_row`` (1-based; None: from row 1) of ``sheet``, as columns
-    keyed by 1-based column number."""
+    keyed by 1-based column number. ``eager``: no cell can fail conversion (see 1. above)."""
     import fastexcel
 
     header0 = None if header_row is None else header_row - 1
     try:
-        columns, height = _strict(reader, sheet, header0)
+        columns, height = _strict(reader, sheet, header0, eager)
     except fastexcel.UnsupportedColumnTypeCombinationError:
         if on_mixed is not None:
             on_mixed()

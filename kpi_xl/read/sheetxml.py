@@ -14,6 +14,7 @@ Phonetic guides (``rPh``, furigana) are not part of a cell's text.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from typing import IO
 
@@ -56,6 +57,7 @@ class SharedStrings:
         self._starts: np.ndarray | None = None
         self._wrap = (b"", b"")
         self._cache: dict[int, str | None] = {}
+        self._lock = threading.Lock()  # sheets are read in parallel
 
     def _index(self) -> None:
         if self._opener is None:
@@ -80,6 +82,10 @@ class SharedStrings:
         self._wrap = (root, b"</" + name + b">")
 
     def get(self, i: int) -> str | None:
+        with self._lock:
+            return self._get(i)
+
+    def _get(self, i: int) -> str | None:
         if i in self._cache:
             return self._cache[i]
         if self._starts is None:
@@ -97,6 +103,36 @@ class SharedStrings:
                 value = None
         self._cache[i] = value
         return value
+
+    def holds_any(self, texts: tuple[str, ...]) -> bool:
+        """Whether some item's text (or a run of it) is exactly one of ``texts``: for texts of
+        up to 8 bytes every ``</`` is looked at once with numpy; longer ones are searched."""
+        with self._lock:
+            if self._starts is None:
+                self._index()
+        data = self._data
+        if not data:
+            return False
+        padded = data + b"\0" * 16
+        a = np.frombuffer(padded, np.uint8)
+        words = np.ndarray((len(data) + 8,), dtype="<u8", buffer=padded, strides=(1,))
+        ends = find_bytes(a, len(data), b"</")
+        wanted: dict[int, set[int]] = {}
+        for t in texts:
+            raw = t.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").encode()
+            if len(raw) > 8 and b">" + raw + b"</" in data:
+                return True
+            if 0 < len(raw) <= 8:
+                wanted.setdefault(len(raw), set()).add(int.from_bytes(raw, "little"))
+        for length, keys in wanted.items():
+            at = ends[ends > length]
+            at = at[a[at - length - 1] == 62] - length  # '>' then the text then '</'
+            if not len(at):
+                continue
+            key = words[at] & np.uint64((1 << (8 * length)) - 1)
+            if np.isin(key, np.array(sorted(keys), dtype=np.uint64)).any():
+                return True
+        return False
 
     def close(self) -> None:
         self._opener, self._data, self._starts = None, b"", np.empty(0, np.int64)

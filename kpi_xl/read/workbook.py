@@ -51,6 +51,11 @@ __all__ = ["OTHER_SPREADSHEETS", "WORKBOOK_SUFFIXES", "empty_located", "finish",
            "stray_notes"]
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
+# Text fastexcel takes for "no value" when it guesses a column's type: a sheet whose shared
+# strings hold one of them is read with fastexcel's per-cell report (see fastload).
+FASTEXCEL_NULL_WORDS = ("#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan",
+                        "1.#IND", "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a",
+                        "nan", "null")
 OTHER_SPREADSHEETS = (".xls", ".xlsb", ".ods", ".numbers")
 
 
@@ -83,11 +88,12 @@ def _xml_errors(pkg: Package, part: str) -> Iterator[None]:
         raise pkg.error("read.part_damaged", part=part, detail=exc.msg) from None
 
 
-def _body(pkg: Package, reader: object, sheet: SheetInfo, first: int) -> Body:
+def _body(pkg: Package, reader: object, sheet: SheetInfo, first: int, eager: bool = False
+          ) -> Body:
     import fastexcel
 
     try:
-        return load_body(reader, sheet.name, first if first >= 1 else None)
+        return load_body(reader, sheet.name, first if first >= 1 else None, eager=eager)
     except fastexcel.FastExcelError as exc:
         lines = str(exc).strip().splitlines()
         raise pkg.error("read.part_damaged", part=sheet.part,
@@ -111,7 +117,7 @@ def empty_located(tables: list[tuple[str, TableInfo | None]], label: str) -> lis
 
 def _read_sheet(pkg: Package, reader: object, sheet: SheetInfo,
                 tables: list[tuple[str, TableInfo | None]], sst: SharedStrings,
-                limits: Limits, bounds: CellBounds) -> list[Located]:
+                limits: Limits, bounds: CellBounds, quiet_strings: bool) -> list[Located]:
     part = sheet.part or ""
     with _xml_errors(pkg, part), pkg.open(part) as stream:
         head = read_head(stream, sst, header_rows_needed(tables))
@@ -126,7 +132,8 @@ def _read_sheet(pkg: Package, reader: object, sheet: SheetInfo,
     cap = limits.max_reported_cells
     if (bounds.exact and bounds.area() <= limits.max_sheet_cells
             and bounds.bottom <= limits.max_rows and bounds.right <= limits.max_columns):
-        body = _body(pkg, reader, sheet, first)
+        eager = quiet_strings and bounds.unusual == 0
+        body = _body(pkg, reader, sheet, first, eager)
         return locate(Grid(sheet.name, head, body), placements, others, cap=cap)
     # Filled cells far apart: read the tables' columns from a bounded copy of the sheet.
     spans = []
@@ -173,8 +180,6 @@ def read_workbook(path: str | Path, *, limits: Limits = DEFAULT_LIMITS,
                   locale: str | None = None, progress: Progress = SILENT
                   ) -> dict[str, RawTable]:
     """Every kpi_xl input table of an .xlsx/.xlsm workbook (see the module doc)."""
-    import fastexcel
-
     p = Path(path)
     loc = locale or locale_of_texts([p.name])
     check_regular_file(p, limits.max_file_bytes, loc)
@@ -199,18 +204,15 @@ def read_workbook(path: str | Path, *, limits: Limits = DEFAULT_LIMITS,
             if sheet.name in plan and pkg.member(sheet.part or "") is None:
                 raise pkg.error("read.sheet_part_missing", sheet=sheet.name,
                                 part=sheet.part or "?")
-        try:
-            reader = fastexcel.read_excel(str(p))
-        except fastexcel.FastExcelError as exc:
-            lines = str(exc).strip().splitlines()
-            raise pkg.error("read.part_damaged", part=pkg.workbook,
-                            detail=lines[0] if lines else type(exc).__name__) from None
+        reader = _open_reader(pkg, p)
         sst_part = pkg.shared_strings if pkg.shared_strings and pkg.member(
             pkg.shared_strings) else None
         sst = SharedStrings((lambda: pkg.open(sst_part)) if sst_part else None)
-        found: list[tuple[Located, str, str | None]] = []
+        quiet = not sst.holds_any(FASTEXCEL_NULL_WORDS)
         inputs = [s for s in pkg.sheets if plan.get(s.name)]
-        # The byte check of sheet k+1 runs while fastexcel reads sheet k (both release the GIL).
+        found: list[tuple[Located, str, str | None]] = []
+        # The byte check of sheet k+1 runs while fastexcel reads sheet k (both release the
+        # GIL); sheets are read one at a time so that one sheet's cells are held at once.
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kpi_xl-scan")
         scans = [pool.submit(pkg.scan, s.part or "", cells=True) for s in inputs]
         try:
@@ -219,7 +221,7 @@ def read_workbook(path: str | Path, *, limits: Limits = DEFAULT_LIMITS,
                 bounds = scan.result().bounds
                 assert bounds is not None
                 names = dict(tables)
-                for lo in _read_sheet(pkg, reader, sheet, tables, sst, limits, bounds):
+                for lo in _read_sheet(pkg, reader, sheet, tables, sst, limits, bounds, quiet):
                     t = names.get(lo.name)
                     found.append((lo, sheet.name, t.name if t is not None else None))
                     progress.table(sheet.name, len(lo.frame))
@@ -227,3 +229,14 @@ def read_workbook(path: str | Path, *, limits: Limits = DEFAULT_LIMITS,
             pool.shutdown(wait=True, cancel_futures=True)
             sst.close()
     return finish(found, twice, p.name, locale)
+
+
+def _open_reader(pkg: Package, path: Path) -> object:
+    import fastexcel
+
+    try:
+        return fastexcel.read_excel(str(path))
+    except fastexcel.FastExcelError as exc:
+        lines = str(exc).strip().splitlines()
+        raise pkg.error("read.part_damaged", part=pkg.workbook,
+                        detail=lines[0] if lines else type(exc).__name__) from None

@@ -2,19 +2,22 @@
 
 What it finds, streaming the part once in 4 MiB chunks with numpy:
 
-- a DTD or entity declaration (``<!DOCTYPE``, ``<!ENTITY``) — refused, never expanded;
+- a DTD or entity declaration before the root element (``<!DOCTYPE``, ``<!ENTITY``) —
+  refused, never expanded;
 - whether the part ends with its root's closing tag (a truncated part is named as such);
 - for worksheets, the rectangle spanned by the cells' references (``r="B7"``) — fastexcel
   (calamine) allocates that whole rectangle densely, so one stray cell at XFD1048576 would
   make it reserve the entire grid. The bounds decide whether a sheet may be handed to
-  fastexcel as a whole (see :class:`~kpi_xl.read.limits.Limits.max_sheet_cells`).
+  fastexcel as a whole (see :attr:`~kpi_xl.read.limits.Limits.max_sheet_cells`);
+- how many cells are typed as an error, formula text or inline text (they decide whether
+  fastexcel may read the sheet eagerly, see :mod:`kpi_xl.read.fastload`).
 
 Why not lxml: walking a 1,048,576-row sheet with ``iterparse`` takes 5 s; this pass reads the
-same bytes in well under a second and is only a bound. It errs one way only: anything it
-cannot read with certainty — an ``r`` attribute written with spaces around ``=``, a cell
-without a reference, a reference that is not letters-then-digits — marks the sheet ``odd``
-and the caller reads it with the exact (lxml) path instead. Text that merely looks like a
-reference can only widen the bounds, never narrow them.
+same bytes in about half a second and is only a bound. It errs one way only: a reference it
+cannot read with certainty (not letters-then-digits, written with spaces around ``=`` or in
+single quotes, a cell without one: more ``c``/``row`` start tags than plain references) makes
+the bounds inexact and the caller reads the sheet with the exact (lxml) path instead. Text that
+merely looks like a reference can only widen the bounds, never narrow them.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ class CellBounds:
     refs: int = 0  # r="…" attributes (cells and rows)
     elements: int = 0  # <c …> and <row …> start tags, any prefix
     odd: int = 0  # references that are not letters-then-digits
+    unusual: int = 0  # error cells, formula text, inline text (t="e", "str", "inlineStr")
 
     @property
     def empty(self) -> bool:
@@ -143,6 +147,19 @@ def _elements(a: np.ndarray, n: int, b: CellBounds) -> None:
     b.elements += total
 
 
+def _cell_types(a: np.ndarray, n: int, b: CellBounds) -> None:
+    """Count cells typed as an error, formula text or inline text. fastexcel reads a sheet
+    without any faster (no per-cell conversion report is needed, see fastload)."""
+    t = find_bytes(a, n, b't="')
+    t = t[t > 0]
+    t = t[_WS[a[t - 1]]]
+    kind = a[t + 3]
+    err = (kind == 101) & (a[t + 4] == 34)  # t="e"
+    fstr = (kind == 115) & (a[t + 4] == 116) & (a[t + 5] == 114) & (a[t + 6] == 34)  # t="str"
+    inline = kind == 105  # t="inlineStr"
+    b.unusual += int(err.sum() + fstr.sum() + inline.sum())
+
+
 def _root(head: bytes) -> bytes:
     """The qualified name of the root element (b'' when none is found in ``head``)."""
     i = 0
@@ -192,6 +209,7 @@ def scan_part(stream: IO[bytes], *, cells: bool, limit: int) -> PartScan:
             words = np.ndarray((len(seg) + 8,), dtype="<u8", buffer=padded, strides=(1,))
             _references(a, words, len(seg), bounds)
             _elements(a, len(seg), bounds)
+            _cell_types(a, len(seg), bounds)
         if seg:
             tail = (tail + seg[-256:])[-256:]
         if not chunk:
