@@ -47,33 +47,33 @@ LABELS: dict[str, str] = {
     'read.zip_damaged': ('{file} は壊れているため、ブックとして開けません({detail})。'
                          'ダウンロードが途中で止まった可能性があります。ファイルを取得し直して'
                          'ください'),
-    'read.too_many_parts': ('{file} には {count:,} 個の部品が含まれ、上限 {limit:,} 個'
+    'read.too_many_parts': ('{file} には {count:,} 個のパーツが含まれ、上限 {limit:,} 個'
                             '(Limits.max_members)を超えています'),
-    'read.duplicate_part': ('{file} は壊れています: 部品 {part} が二重に格納されており、'
+    'read.duplicate_part': ('{file} は壊れています: パーツ {part} が二重に格納されており、'
                             'どちらが正しいか判断できません'),
-    'read.part_encrypted': '{file}: 部品 {part} が暗号化されているため読み込めません',
-    'read.part_method': ('{file}: 部品 {part} は Excel が使わない圧縮方式({method})で格納'
+    'read.part_encrypted': '{file}: パーツ {part} が暗号化されているため読み込めません',
+    'read.part_method': ('{file}: パーツ {part} は Excel が使わない圧縮方式({method})で格納'
                          'されています。Excel で保存し直してください'),
-    'read.part_too_big': ('{file}: 部品 {part} は展開すると {size:,} バイトになり、上限 '
+    'read.part_too_big': ('{file}: パーツ {part} は展開すると {size:,} バイトになり、上限 '
                           '{limit:,} バイト(Limits.max_member_bytes)を超えています'),
-    'read.part_ratio': ('{file}: 部品 {part} の圧縮率が {ratio:,} 倍で、上限 {limit:,.0f} 倍'
+    'read.part_ratio': ('{file}: パーツ {part} の圧縮率が {ratio:,} 倍で、上限 {limit:,.0f} 倍'
                         '(Limits.max_ratio)を超えています。通常のブックは 5~20 倍程度のため、'
                         'zip 爆弾の可能性があるファイルとして読み込みません'),
     'read.package_too_big': ('{file} は展開すると {size:,} バイトになり、上限 {limit:,} バイト'
                              '(Limits.max_total_bytes)を超えています'),
-    'read.part_missing': '{file} は壊れています: 部品 {part} がありません',
-    'read.part_damaged': '{file} は壊れています: 部品 {part} を読み取れません({detail})',
-    'read.part_doctype': ('{file}: 部品 {part} に DTD またはエンティティの宣言があります。'
+    'read.part_missing': '{file} は壊れています: パーツ {part} がありません',
+    'read.part_damaged': '{file} は壊れています: パーツ {part} を読み取れません({detail})',
+    'read.part_doctype': ('{file}: パーツ {part} に DTD またはエンティティの宣言があります。'
                           'Excel はこれを書き出さないため、このファイルは読み込みません'),
-    'read.part_truncated': ('{file} は壊れています: 部品 {part} が途中で切れています。'
+    'read.part_truncated': ('{file} は壊れています: パーツ {part} が途中で切れています。'
                             'Excel で保存し直してください'),
-    'read.part_depth': ('{file}: 部品 {part} の要素の入れ子が {limit} 段(Limits.max_depth)'
+    'read.part_depth': ('{file}: パーツ {part} の要素の入れ子が {limit} 段(Limits.max_depth)'
                         'を超えているため、このファイルは読み込みません'),
-    'read.no_workbook': ('{file} はブックではありません: ブック本体の部品(xl/workbook.xml)が'
+    'read.no_workbook': ('{file} はブックではありません: ブック本体のパーツ(xl/workbook.xml)が'
                          'ありません'),
     'read.no_sheets': '{file} にはワークシートがありません',
     'read.sheet_part_missing': ('{file} は壊れています: シート「{sheet}」は登録されていますが、'
-                                'その部品 {part} がありません'),
+                                'そのパーツ {part} がありません'),
     'read.no_tables': ('{file} に kpi_xl の入力表が見つかりません。次の名前のテーブルまたは'
                        'シートが必要です: {expected}。見つかったシート: {sheets}'),
     'read.table_twice': ('同じ表が2か所にあります: {first} と {second}。最初のものだけを'
