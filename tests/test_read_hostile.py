@@ -191,7 +191,18 @@ def test_limits_reject_nonsense_values():
 
 def test_a_sheet_too_wide_to_read_whole_is_read_in_bounded_ranges_with_the_same_result(
         tmp_path):
-    path = corpus.book(tmp_path / "b.xlsx", rows=50)
-    whole = read_source(path)["orders"].frame
-    bounded = read_source(path, limits=Limits(max_sheet_cells=10))["orders"].frame
-    assert bounded.equals(whole)
+    plain = corpus.book(tmp_path / "b.xlsx", rows=50)
+    parts = corpus.members(plain)
+    parts[corpus.SHEET] = parts[corpus.SHEET].replace(
+        b"</sheetData>", b'<row r="900"><c r="ZZ900"><v>1</v></c></row></sheetData>')
+    far = corpus.write(tmp_path / "far.xlsx", parts)
+    whole = read_source(plain)["orders"].frame
+    raw = read_source(far, limits=Limits(max_sheet_cells=1000))["orders"]
+    assert raw.frame.equals(whole)
+    assert [(p.row, p.column) for p in raw.problems] == [(900, "ZZ")]
+
+
+def test_tables_too_large_even_in_bounded_ranges_are_refused_with_the_limit(tmp_path):
+    path = corpus.hostile_far_cell(tmp_path)
+    with pytest.raises(KpiXlError, match=r"Limits\.max_sheet_cells"):
+        read_source(path, limits=Limits(max_sheet_cells=2), locale="en")

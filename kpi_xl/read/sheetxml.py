@@ -219,11 +219,14 @@ def read_head(stream: IO[bytes], sst: SharedStrings, last_row: int) -> dict[tupl
 
 def bounded_copy(stream: IO[bytes], sst: SharedStrings, keep: Callable[[int, int], bool],
                  quiet: Callable[[int, int], bool], sink: IO[bytes], cap: int
-                 ) -> tuple[list[tuple[int, int, object]], int]:
+                 ) -> tuple[list[tuple[int, int, object]], int, int]:
     """Write a worksheet holding only the cells ``keep`` accepts; return the others that are
-    filled and not ``quiet`` (up to ``cap`` with their values) and how many there were."""
+    filled and not ``quiet`` (up to ``cap`` with their values), how many there were, and the
+    area of the rectangle the kept cells span."""
     dropped: list[tuple[int, int, object]] = []
     count = 0
+    top = left = 1 << 62
+    bottom = right = 0
     sink.write(b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                b'<worksheet xmlns="' + _MAIN.encode() + b'"><sheetData>')
     current = None
@@ -236,6 +239,7 @@ def bounded_copy(stream: IO[bytes], sst: SharedStrings, keep: Callable[[int, int
                 current = r
             el.set("r", f"{column_letter(c)}{r}")
             sink.write(etree.tostring(el))
+            top, left, bottom, right = min(top, r), min(left, c), max(bottom, r), max(right, c)
             continue
         if quiet(r, c):
             continue
@@ -248,4 +252,5 @@ def bounded_copy(stream: IO[bytes], sst: SharedStrings, keep: Callable[[int, int
     if current is not None:
         sink.write(b"</row>")
     sink.write(b"</sheetData></worksheet>")
-    return dropped, count
+    area = (bottom - top + 1) * (right - left + 1) if right else 0
+    return dropped, count, area

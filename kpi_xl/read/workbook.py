@@ -60,20 +60,25 @@ OTHER_SPREADSHEETS = (".xls", ".xlsb", ".ods", ".numbers")
 
 
 def _bounded_reader(pkg: Package, sheet: SheetInfo, sst: SharedStrings, keep, quiet,
-                    tmp: str, cap: int) -> tuple[object, list[tuple[int, int, object]], int]:
+                    tmp: str, limits: Limits) -> tuple[object, list[tuple[int, int, object]],
+                                                       int]:
     import fastexcel
 
     out = Path(tmp) / "bounded.xlsx"
     member = pkg.member(sheet.part or "")
     dropped: list[tuple[int, int, object]] = []
-    count = 0
+    count = area = 0
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
         for info in pkg.zip.infolist():
             with z.open(info.filename, "w") as dst, pkg.zip.open(info) as src:
                 if info.filename == member:
-                    dropped, count = bounded_copy(src, sst, keep, quiet, dst, cap)
+                    dropped, count, area = bounded_copy(src, sst, keep, quiet, dst,
+                                                        limits.max_reported_cells)
                 else:
                     shutil.copyfileobj(src, dst, 1 << 20)
+    if area > limits.max_sheet_cells:
+        raise pkg.error("read.sheet_too_large", sheet=sheet.name, cells=area,
+                        limit=limits.max_sheet_cells)
     return fastexcel.read_excel(str(out)), dropped, count
 
 
@@ -150,7 +155,7 @@ def _read_sheet(pkg: Package, reader: object, sheet: SheetInfo,
         return any(a.contains(r, c) for a in others)
 
     with tempfile.TemporaryDirectory(prefix="kpi_xl-read-") as tmp, _xml_errors(pkg, part):
-        bounded, dropped, count = _bounded_reader(pkg, sheet, sst, keep, quiet, tmp, cap)
+        bounded, dropped, count = _bounded_reader(pkg, sheet, sst, keep, quiet, tmp, limits)
         body = _body(pkg, bounded, sheet, first)
     located = locate(Grid(sheet.name, head, body), placements, others, cap=cap)
     located[0].notes += stray_notes(located[0].name, sheet.name, dropped, count)

@@ -85,6 +85,9 @@ LABELS: dict[str, str] = {
     'read.stray_more': ("sheet '{sheet}': {count:,} more filled cells belong to no table"),
     'read.stray_cell_hint': ('move it into the table (or next to it, under a header), to '
                              'another sheet, or delete it'),
+    'read.sheet_too_large': ("{file}: the tables of sheet '{sheet}' span {cells:,} cells, more "
+                             'than the {limit:,} the reader holds at once '
+                             '(Limits.max_sheet_cells)'),
     'read.sheet_partial': ("sheet '{sheet}': its used range {used} is too large to read "
                            'whole; only {read} (the tables\' columns) was read and checked'),
     # CSV

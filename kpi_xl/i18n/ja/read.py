@@ -89,6 +89,8 @@ LABELS: dict[str, str] = {
     'read.stray_more': 'シート「{sheet}」には、どの表にも属さない値がほかに {count:,} 個あります',
     'read.stray_cell_hint': ('表の中(または見出しのある隣の列)か別のシートに移すか、'
                              '不要なら削除してください'),
+    'read.sheet_too_large': ('{file}: シート「{sheet}」の表の範囲は {cells:,} セルあり、一度に'
+                             '読み込める上限 {limit:,} セル(Limits.max_sheet_cells)を超えています'),
     'read.sheet_partial': ('シート「{sheet}」の使用範囲 {used} は大きすぎて全体を読めない'
                            'ため、表の列の範囲 {read} だけを読み込んで確認しました'),
     # CSV
