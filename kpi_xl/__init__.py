@@ -11,7 +11,7 @@ from .dataset import Dataset, make_dataset
 from .errors import ConfigError, InputError, KpiXlError, Problem, ValidationError
 from .metrics import *  # noqa: F403  (re-exported explicitly through metrics.__all__)
 from .metrics import __all__ as _metrics_all
-from .readers import read_source
+from .read import read_source
 from .settings import Settings
 from .summary import KpiSummary, kpi_summary
 from .validate import load, validate

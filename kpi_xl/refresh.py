@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import inspect
 import os
 import time
 from collections.abc import Iterator, MutableMapping
@@ -22,7 +21,7 @@ from pathlib import Path
 from .calendar import Period, parse_period
 from .dataset import Dataset
 from .progress import SILENT, Progress
-from .readers import RawTable, read_source
+from .read import read_source
 from .report.layout import build_report
 from .report.writer import write_report
 from .validate import validate
@@ -53,20 +52,10 @@ def read_dataset(source: object, *, progress: Progress = SILENT, label: str | No
                  if isinstance(source, (str, os.PathLike)) else "(in memory)")
     progress.phase("read")
     with _timed(timings, "read"):
-        raws = _read_tables(source, progress)
+        raws = read_source(source, progress=progress)
     progress.phase("validate")
     with _timed(timings, "validate"):
         return validate(raws, source=label)
-
-
-def _read_tables(source: object, progress: Progress) -> dict[str, RawTable]:
-    if "progress" in inspect.signature(read_source).parameters:
-        # the reader reports each table as soon as its rows are known
-        return read_source(source, progress=progress)  # type: ignore[call-arg]
-    raws = read_source(source)  # a reader without progress: report the tables once read
-    for raw in raws.values():
-        progress.table(getattr(raw, "sheet", None) or raw.origin, len(raw.frame))
-    return raws
 
 
 def refresh_book(book: str | os.PathLike[str], out: str | os.PathLike[str] | None = None, *,

@@ -28,7 +28,7 @@ from .dataset import TABLE_NAMES, Dataset, Exclusion, conform
 from .errors import ConfigError, Problem, ValidationError
 from .metrics.actuals import canonical_metric, metric_def, metric_names
 from .parsing import blank_mask, parse_bool, parse_dates, parse_numbers, parse_text
-from .readers import RawTable, read_source
+from .read import RawTable, plain_frame, read_source
 from .schema import (
     ACTIVITY_ALIASES,
     STAGE_ALIASES,
@@ -218,7 +218,7 @@ def _map_headers(raw: RawTable, spec: TableSpec, locale: str, col: _Collector,
 def _convert(raw: RawTable, spec: TableSpec, mapping: dict[str, str], col: _Collector,
              label: str) -> pd.DataFrame:
     frame = raw.frame.rename(columns=mapping)[list(mapping.values())]
-    rownum = pd.Series(raw.header_row + 1 + pd.RangeIndex(len(frame)), index=frame.index)
+    rownum = pd.Series(raw.row_numbers(), index=frame.index)
     # blank rows
     blank = pd.concat([blank_mask(frame[c]) for c in frame.columns], axis=1).all(axis=1) \
         if len(frame.columns) else pd.Series(True, index=frame.index)
@@ -305,7 +305,13 @@ def validate(raw: Mapping[str, RawTable | pd.DataFrame], settings: Settings | No
     """
     raws = read_source(raw) if not all(isinstance(v, RawTable) for v in raw.values()) else dict(
         raw)
+    # Bridge to the reader's RawTable (kpi_xl.read): plain Python values, and what the reader
+    # found (problems, excluded rows, rows outside Excel tables) joins the report.
+    raws = {n: dataclasses.replace(r, frame=plain_frame(r.frame)) for n, r in raws.items()}
     col = _Collector()
+    for r in raws.values():
+        col.problems += r.problems
+        col.exclusions += r.exclusions
     base = Settings()
     st = settings or _settings_from_table(raws.get("settings"), base, col,
                                           _label("settings", base))
@@ -456,6 +462,7 @@ def validate(raw: Mapping[str, RawTable | pd.DataFrame], settings: Settings | No
     frames = {n: conform(n, tables[n].drop(columns="_row") if n in tables else None, st)
               for n in TABLE_NAMES}
     return Dataset(settings=st, source=source, exclusions=col.exclusions,
+                   outside_rows=[o for r in raws.values() for o in r.outside],
                    warnings=col.warnings, **frames)
 
 

@@ -7,11 +7,12 @@ workbook (see :mod:`kpi_xl.excel.companion`) and calls its ``main()``; that call
 
 What the button does, on the open workbook (nothing is saved — the user saves):
 
-1. reads the input tables from the workbook itself, so unsaved edits count: each Excel table
-   (ListObject) whose name resolves with :func:`kpi_xl.readers.resolve_table_name`
-   (``tblOpportunities``, ``商談`` …), else a sheet named after the table (``Opportunities`` /
-   ``商談``), whose first non-empty row of the used range is the header. Row numbers are the
-   sheet's, so problems point at the row the user sees;
+1. reads the input tables from the workbook itself, so unsaved edits count, with the same
+   rules as the file reader (:func:`kpi_xl.read.read_sheet_values`): each Excel table
+   (ListObject) whose name resolves to a kpi_xl table (``tblOpportunities``, ``商談`` …), else
+   a sheet named after the table; rows pasted below a table, total rows, titles above the
+   header and stray cells are handled as in a file. Row numbers are the sheet's, so problems
+   point at the row the user sees;
 2. validates them (:func:`kpi_xl.validate.validate`). On problems it writes every one of them
    to a sheet named ``Check`` (columns table, row, column, value, problem, hint; created or
    replaced, marked as generated so the next successful run removes it), activates it and
@@ -32,9 +33,18 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from ..errors import InputError, KpiXlError, ValidationError
+from ..errors import KpiXlError, ValidationError
 from ..progress import on_step
-from ..readers import RawTable, _frame_from_rows, resolve_table_name
+from ..read import (
+    DEFAULT_LIMITS,
+    Limits,
+    RawTable,
+    Rect,
+    SheetValues,
+    TableInfo,
+    parse_range_formula,
+    read_sheet_values,
+)
 from ..report.layout import build_report
 from ..report.naming import GENERATED_NAME, sheet_name
 from ..report.render_xlwings import excel_text, generated_sheet_names, mark_generated, render_book
@@ -52,43 +62,59 @@ _ALERT_LINES = 15
 # --------------------------------------------------------------------------- reading
 
 
-def _rows(rng: Any) -> list[list[Any]]:
-    if rng is None:
-        return []
-    values = rng.options(ndim=2).value
-    return [list(r) for r in values or []]
+def _rect(rng: Any) -> Rect:
+    rows, cols = rng.shape
+    return Rect(rng.row, rng.column, rng.row + rows - 1, rng.column + cols - 1)
 
 
-def read_tables(book: Any) -> dict[str, RawTable]:
-    """Every kpi_xl input table of the open workbook, as :func:`kpi_xl.readers.read_workbook`
-    finds them in a file: Excel tables first, then sheets named after a table."""
-    found: dict[str, RawTable] = {}
-    sheets = list(book.sheets)
+def _fetch(sheet: Any) -> Any:
+    def fetch(rect: Rect) -> list[list[Any]]:
+        rng = sheet.range((rect.top, rect.left), (rect.bottom, rect.right))
+        try:
+            values = rng.options(ndim=2, err_to_str=True).value
+        except TypeError:  # a runtime without err_to_str
+            values = rng.options(ndim=2).value
+        return [list(r) for r in values or []]
+
+    return fetch
+
+
+def _table_info(sheet: Any, table: Any) -> TableInfo:
+    headers = 1
+    with contextlib.suppress(Exception):
+        headers = 1 if table.show_headers else 0
+    totals = 0
+    with contextlib.suppress(Exception):
+        totals = 1 if table.show_totals else 0
+    return TableInfo(table.name, sheet.name, _rect(table.range), headers, totals)
+
+
+def _sheet_names(book: Any) -> dict[str, list[Rect]]:
+    """Named ranges per sheet (their cells belong to the template's lists, not to a table)."""
+    out: dict[str, list[Rect]] = {}
+    for name in book.names:
+        with contextlib.suppress(Exception):
+            for sheet, rect in parse_range_formula(name.refers_to or ""):
+                if sheet:
+                    out.setdefault(sheet, []).append(rect)
+    return out
+
+
+def read_tables(book: Any, *, limits: Limits | None = None) -> dict[str, RawTable]:
+    """Every kpi_xl input table of the open workbook, found as :func:`kpi_xl.read.read_source`
+    finds them in a file (:func:`kpi_xl.read.read_sheet_values`): Excel tables first, then
+    sheets named after a table; rows below or beside a table, total rows, titles and stray
+    cells are handled the same way. Unsaved edits count."""
     generated = set(generated_sheet_names(book))
-    for sheet in sheets:
-        for table in sheet.tables:
-            name = resolve_table_name(table.name)
-            if not name or name in found:
-                continue
-            header_rng = table.header_row_range
-            header = ["" if h is None else str(h) for h in _rows(header_rng)[0]]
-            body = _rows(table.data_body_range)
-            frame, _ = _frame_from_rows([header, *body])
-            found[name] = RawTable(name, frame, f"{book.name}, sheet '{sheet.name}', table "
-                                                f"{table.name}", header_row=header_rng.row)
-    for sheet in sheets:
-        name = resolve_table_name(sheet.name)
-        if not name or name in found or sheet.name in generated:
-            continue
+    names = _sheet_names(book)
+    sheets = []
+    for sheet in book.sheets:
         used = sheet.used_range
-        rows = _rows(used)
-        frame, header_idx = _frame_from_rows(rows)
-        found[name] = RawTable(name, frame, f"{book.name}, sheet '{sheet.name}'",
-                               header_row=used.row + header_idx)
-    if not found:
-        raise InputError(f"{book.name}: no kpi_xl input tables (expected Excel tables such as "
-                         f"tblOpportunities, or sheets named Opportunities / 商談 …)")
-    return found
+        sheets.append(SheetValues(sheet.name, None,
+                                  [_table_info(sheet, t) for t in sheet.tables],
+                                  names.get(sheet.name, []), used=_rect(used),
+                                  fetch=_fetch(sheet), generated=sheet.name in generated))
+    return read_sheet_values(book.name, sheets, limits=limits or DEFAULT_LIMITS)
 
 
 # --------------------------------------------------------------------------- Excel chrome
