@@ -22,7 +22,7 @@ from .calendar import parse_period
 from .errors import ConfigError, KpiXlError
 from .i18n import exclusion_text
 from .imports import command as import_command
-from .parsing import parse_dates
+from .parse import parse_dates
 from .schema import stage_label
 from .summary import DIMENSIONS, KpiSummary, kpi_summary
 

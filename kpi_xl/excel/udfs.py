@@ -10,7 +10,7 @@ Each formula:
 1. normalises what Excel passes: a scalar, a 1-D list (one-row/one-column range) or a 2-D list;
    blanks are ``None``; dates are ``datetime`` (classic) or serial numbers (xlwings Lite);
    numbers may be text (``'1,200'``, ``'¥1,200'``, ``'25%'``). Values are converted with
-   :mod:`kpi_xl.parsing` (vectorised; typed fast paths for homogeneous ranges);
+   :mod:`kpi_xl.parse` (vectorised; typed fast paths for homogeneous ranges);
 2. calls the engine function named in its docstring (never a re-implemented formula);
 3. returns a number, a 2-D list with a header row, or a short text:
 
@@ -48,7 +48,7 @@ from ..metrics.actuals import canonical_metric, metric_def
 from ..metrics.churn import baseline_window, logo_churn, revenue_retention
 from ..metrics.funnel import conversion_rate, cycle_days, funnel, velocity, win_rate
 from ..metrics.tree import back_solve
-from ..parsing import blank_mask, parse_dates, parse_numbers, parse_text
+from ..parse import blank_mask, parse_dates, parse_numbers, parse_text
 from ..schema import STAGE_ALIASES, TABLES, normalize_header, stage_label, table_spec
 from ..settings import (
     CHURN_DEFINITIONS,
@@ -277,7 +277,7 @@ def _numbers_col(values: list, name: str) -> pd.Series:
 
 
 def _text_col(values: list) -> pd.Series:
-    """Ids as text (kpi_xl.parsing.parse_text on the distinct values only: fast)."""
+    """Ids as text (kpi_xl.parse.parse_text on the distinct values only: fast)."""
     codes, uniq = pd.factorize(pd.Series(values, dtype=object))
     if not len(uniq):
         return pd.Series([None] * len(values), dtype=object)

@@ -1,0 +1,93 @@
+"""Columns whose values come from a list: status, stage, activity type, target metric.
+
+Each distinct value is mapped once, after the user's aliases, through the built-in variants
+(:data:`kpi_xl.schema.STAGE_ALIASES`, :data:`kpi_xl.schema.ACTIVITY_ALIASES`, the metric
+registry): 受注済み and 成約 are won, 見送り is lost, ヒアリング is the hearing stage, TEL /
+ＴＥＬ / 架電 are calls, 往訪 a visit, 来社 and 面談 meetings. A value that maps to nothing is a
+problem whose hint lists the values of the dropdown in the book's language (電話 / 訪問 …),
+never internal keys, or names the closest one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from ..metrics.actuals import canonical_metric, metric_def, metric_names
+from ..parse import per_distinct
+from ..schema import activity_label, stage_label
+from ..settings import Settings
+from .aliases import Aliases
+from .collect import Collector, Table
+from .hints import choices_hint
+from .settings_sheet import activity_key
+
+__all__ = ["resolve_choices"]
+
+
+def _map(table: Table, column: str, fn: Callable[[str], str | None], aliases: Aliases,
+         alias_column: str, message: str, shown: list[str], extra: list[str],
+         col: Collector) -> None:
+    if column not in table.frame:
+        return
+    vals = aliases.apply(table.frame[column], alias_column)
+    typed = table.frame[column].to_numpy(dtype=object, na_value=None)
+    arr = vals.to_numpy(dtype=object, na_value=None)
+    (out,) = per_distinct(arr, lambda v: (fn(v),), 1)
+    unknown = np.array([o is None for o in out], dtype=bool) & np.array(
+        [a is not None for a in arr], dtype=bool)
+    hints: dict[str, str] = {}
+    header = table.header(column, col.locale)
+    for j in np.flatnonzero(unknown):
+        v = arr[j]
+        if v not in hints:
+            hints[v] = choices_hint(v, shown, col.locale, extra=extra)
+        col.add(table.label, int(table.rows[j]), header, typed[j], col.t(message), hints[v])
+    table.frame[column] = pd.Series(out, index=table.frame.index, dtype="string")
+
+
+def resolve_choices(tables: dict[str, Table], st: Settings, aliases: Aliases,
+                    col: Collector) -> None:
+    """Map status, stage, activity type and metric values to their keys, in place."""
+    loc = col.locale
+    other = "en" if loc == "ja" else "ja"
+    stages = [*st.stages, "lost"]
+    stage_shown = [stage_label(s, loc) for s in stages]
+    stage_extra = [stage_label(s, other) for s in stages] + list(stages)
+    statuses = ["open", "won", "lost"]
+    status_shown = [stage_label(s, loc) for s in statuses]
+    status_extra = [stage_label(s, other) for s in statuses] + statuses
+
+    def status_key(v: str) -> str | None:
+        k = st.stage_key(v)
+        if k == st.won_stage:
+            return "won"
+        return k if k in ("lost", "open") else ("open" if k in st.stages else None)
+
+    def stage_key(v: str) -> str | None:
+        k = st.stage_key(v)
+        return None if k in (None, "open") else k
+
+    if "opportunities" in tables:
+        opp = tables["opportunities"]
+        _map(opp, "status", status_key, aliases, "status", "msg.unknown.status", status_shown,
+             status_extra, col)
+        _map(opp, "stage", stage_key, aliases, "stage", "msg.unknown.stage", stage_shown,
+             stage_extra, col)
+        if "stage" in opp.frame:
+            opp.frame.loc[opp.frame["stage"] == "lost", "stage"] = pd.NA
+    if "stage_history" in tables:
+        _map(tables["stage_history"], "stage", stage_key, aliases, "stage", "msg.unknown.stage",
+             stage_shown, stage_extra, col)
+    if "activities" in tables:
+        types = st.activity_types
+        _map(tables["activities"], "type", lambda v: activity_key(v, types), aliases, "type",
+             "msg.unknown.activity_type", [activity_label(t, loc) for t in types],
+             [activity_label(t, other) for t in types], col)
+    if "targets" in tables:
+        names = metric_names(st)
+        _map(tables["targets"], "metric", lambda v: canonical_metric(v, st), aliases, "metric",
+             "msg.unknown.metric", [metric_def(n, st).label(loc) for n in names],
+             [metric_def(n, st).label(other) for n in names] + names, col)
