@@ -84,7 +84,8 @@ class Problem:
         value = self.shown_value()
         return text("problem.line", loc, where=where, problem=self.problem,
                     value=text("problem.value", loc, value=value) if value != "" else "",
-                    hint=text("problem.hint", loc, hint=self.hint) if self.hint else "")
+                    hint=text("problem.hint" if value != "" else "problem.hint.bare", loc,
+                              hint=self.hint) if self.hint else "")
 
 
 def _plain(value: object) -> object:

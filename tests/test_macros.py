@@ -345,16 +345,17 @@ def test_validation_errors_go_to_check_sheet_and_alert(bad_path) -> None:
     assert _snapshot(book)[:-1] == before  # nothing else touched
     check = book.sheets["Check"]
     rows = check.range((1, 1), (check.used_range.shape[0], 6)).options(ndim=2).value
-    assert rows[0] == list(CHECK_COLUMNS)
+    assert rows[0] == ["シート", "行", "列", "入力値", "問題", "対処"]  # the book is Japanese
+    assert len(CHECK_COLUMNS) == 6
     problems = {r[4]: r for r in rows[1:]}
     assert len(rows) - 1 == 2
-    neg = problems["negative amount"]
+    neg = problems["金額がマイナスです"]
     orders = book.sheets[neg[0]]
     assert orders.range((int(neg[1]), 1), (int(neg[1]), 6)).value.count(-5.0) == 1
     assert any(r[3] == "bogus" for r in rows[1:])
     assert book.sheets.active.name == "Check"
     (alert,) = book.app._alerts
-    assert "2 problems" in alert["prompt"] and "Check" in alert["prompt"]
+    assert "入力に2件の問題" in alert["prompt"] and "「Check」シート" in alert["prompt"]
     assert alert["mode"] == "critical"
     assert book.app.screen_updating is True
 

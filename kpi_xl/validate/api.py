@@ -59,12 +59,10 @@ def _check_settings(settings: object) -> None:
 
 
 def book_locale(raws: Mapping[str, object], settings: Settings | None = None) -> str:
-    """The language of the book's messages: the ``settings`` given, else the Settings sheet's
-    locale row, else the language most recognised headers are written in (Japanese headers →
-    ``'ja'``), else the default settings' locale."""
-    if settings is not None:
-        return settings.locale
-    explicit = sheet_locale(raws.get("settings"))
+    """The language of the book's messages: the Settings sheet's locale row (when no
+    ``settings`` are given), else the language most recognised headers are written in
+    (Japanese headers → ``'ja'``), else the locale of ``settings`` (default: the defaults')."""
+    explicit = sheet_locale(raws.get("settings")) if settings is None else None
     if explicit:
         return explicit
     ja = en = 0
@@ -82,7 +80,7 @@ def book_locale(raws: Mapping[str, object], settings: Settings | None = None) ->
                     en += 1
     if ja != en:
         return "ja" if ja > en else "en"
-    return Settings().locale
+    return (settings or Settings()).locale
 
 
 def _where(raw: object, name: str, st_locale: str) -> str:

@@ -17,6 +17,7 @@ without a close date".
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from .collect import Collector, Table
 
@@ -92,9 +93,9 @@ def _targets(tg: Table, col: Collector) -> None:
     sub = f[usable]
     if sub.empty:
         return
-    ks = sub[keys].astype(object).astype(str).agg("\x1f".join, axis=1).to_numpy()
+    ks = pd.util.hash_pandas_object(sub[keys], index=False).to_numpy()
     rows = tg.rows[usable]
-    first: dict[str, int] = {}
+    first: dict[int, int] = {}
     header = tg.header("target", col.locale)
     for k, r, j in zip(ks, rows, np.flatnonzero(usable), strict=True):
         if k in first:

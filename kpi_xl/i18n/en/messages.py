@@ -9,6 +9,7 @@ LABELS: dict[str, str] = {
     'problem.where.column': ", column '{column}'",
     'problem.line': '{where}: {problem}{value}{hint}',
     'problem.value': " (value: '{value}')",
+    'problem.hint.bare': ' — {hint}',
     'problem.hint': ' — {hint}',
     'problems.header': '{count} problems in the input:',
     'problems.header.one': '1 problem in the input:',
@@ -19,6 +20,9 @@ LABELS: dict[str, str] = {
     'problems.col.value': 'value as typed',
     'problems.col.problem': 'problem',
     'problems.col.hint': 'hint',
+    'check.alert': ("{count} problem(s) in the input — nothing was generated. Every problem "
+                    "is listed on the sheet '{sheet}'."),
+    'check.more': '… and {count} more',
     'problems.excluded': 'Rows not counted as data',
     'problems.outside': 'Rows read outside the Excel table',
     'list.sep': ', ',

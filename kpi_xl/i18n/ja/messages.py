@@ -9,6 +9,7 @@ LABELS: dict[str, str] = {
     'problem.where.column': ' 〔{column}〕',
     'problem.line': '{where}: {problem}{value}{hint}',
     'problem.value': '（値: {value}）',
+    'problem.hint.bare': ' — {hint}',
     'problem.hint': '— {hint}',
     'problems.header': '入力に{count}件の問題があります:',
     'problems.header.one': '入力に1件の問題があります:',
@@ -19,6 +20,9 @@ LABELS: dict[str, str] = {
     'problems.col.value': '入力値',
     'problems.col.problem': '問題',
     'problems.col.hint': '対処',
+    'check.alert': ('入力に{count}件の問題があるため、何も作成していません。すべての問題は'
+                    '「{sheet}」シートにあります。'),
+    'check.more': '… ほか{count}件',
     'problems.excluded': 'データとして数えなかった行',
     'problems.outside': 'テーブル範囲外から読み込んだ行',
     'list.sep': '、',
