@@ -16,7 +16,7 @@ from kpi_xl.settings import Settings
 
 END = pd.Timestamp(DEFAULT_END)
 START = pd.Timestamp("2024-12-01")  # first day of the 24 months ending 2026-11-20
-ALL_TABLES = tuple(n for n in TABLES if n not in CONFIG_TABLES) + ("settings",)
+ALL_TABLES = (*(n for n in TABLES if n not in CONFIG_TABLES), "settings")
 
 
 @pytest.fixture(scope="module")

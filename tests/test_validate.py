@@ -62,7 +62,8 @@ def test_unparseable_date_names_row_and_column_as_written():
 
 def test_unparseable_number():
     err = problems(opportunities=opp(Amount=["¥1,000", "ten"]))
-    one(err, table="Opportunities", row=3, column="Amount", problem="not a valid number", hint="¥1,200,000")
+    one(err, table="Opportunities", row=3, column="Amount", problem="not a valid number",
+        hint="¥1,200,000")
 
 
 def test_unknown_rep_suggests_the_closest_rep():
@@ -91,13 +92,14 @@ def test_negative_amount():
 
 def test_close_before_created():
     err = problems(opportunities=opp(**{"Close date": ["2026-03-01", None]}))
-    one(err, table="Opportunities", row=2, column="Close date", problem="close date before created date",
-        hint="created 2026-04-01")
+    one(err, table="Opportunities", row=2, column="Close date",
+        problem="close date before created date", hint="created 2026-04-01")
 
 
 def test_closed_deal_needs_a_close_date():
     err = problems(opportunities=opp(**{"Close date": [None, None]}))
-    one(err, table="Opportunities", row=2, column="Close date", problem="won deal without a close date")
+    one(err, table="Opportunities", row=2, column="Close date",
+        problem="won deal without a close date")
 
 
 def test_target_for_unknown_metric_suggests_the_known_one():
