@@ -16,9 +16,17 @@ from .cells import blank_mask, classify, per_distinct
 from .dates import parse_dates, read_dates
 from .flags import parse_bool, read_flags
 from .result import Issue, Parsed
-from .text import company_key, describe_difference, name_key, nfkc, parse_text, visible
+from .text import (
+    company_key,
+    describe_difference,
+    name_key,
+    nfkc,
+    parse_text,
+    text_values,
+    visible,
+)
 
 __all__ = ["ANY", "COUNT", "MONEY", "Issue", "Parsed", "blank_mask", "classify", "company_key",
            "describe_difference", "name_key", "nfkc", "parse_bool", "parse_dates",
            "parse_numbers", "parse_text", "per_distinct", "read_dates", "read_flags",
-           "read_numbers", "visible"]
+           "read_numbers", "text_values", "visible"]

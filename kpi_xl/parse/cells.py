@@ -48,13 +48,14 @@ class Cells:
         return self.kind == kind
 
 
-def _strip_text(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(stripped text, blank mask) of an object array of str/None, once per distinct value."""
+def _strip_text(values: np.ndarray | pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(stripped text, blank mask) of str/None values, once per distinct value (an
+    Arrow-backed string Series is factorized by Arrow, without a Python object per cell)."""
     codes, uniques = pd.factorize(values)
-    stripped = np.array([u.strip() for u in uniques], dtype=object)
-    empty = np.array([s == "" for s in stripped], dtype=bool)
     if not len(uniques):
         return np.full(len(values), None, dtype=object), np.ones(len(values), dtype=bool)
+    stripped = np.array([u.strip() for u in np.asarray(uniques, dtype=object)], dtype=object)
+    empty = np.array([s == "" for s in stripped], dtype=bool)
     safe = np.where(codes < 0, 0, codes)
     blank = (codes < 0) | empty[safe]
     text = stripped[safe]
@@ -101,14 +102,15 @@ def _to_datetime(values: np.ndarray) -> np.ndarray:
     """datetime64[us] of dates/datetimes/Timestamps (time zones dropped, wall time kept)."""
     if not len(values):
         return np.array([], dtype="datetime64[us]")
-    if any(getattr(v, "tzinfo", None) is not None for v in values):
-        values = np.array([v.replace(tzinfo=None) if getattr(v, "tzinfo", None) else v
-                           for v in values], dtype=object)
     try:
-        out = pd.to_datetime(values).to_numpy()
-    except (ValueError, TypeError, OverflowError):
-        out = np.array([np.datetime64(pd.Timestamp(v).to_pydatetime()) for v in values])
-    return out.astype("datetime64[us]")
+        out = pd.to_datetime(values)
+        if out.tz is not None:
+            out = out.tz_localize(None)
+        return out.to_numpy().astype("datetime64[us]")
+    except (ValueError, TypeError, OverflowError):  # mixed time zones, odd objects
+        plain = [v.replace(tzinfo=None) if getattr(v, "tzinfo", None) else v for v in values]
+        return np.array([np.datetime64(pd.Timestamp(v).to_pydatetime(), "us") for v in plain],
+                        dtype="datetime64[us]")
 
 
 def classify(s: pd.Series) -> Cells:
@@ -141,7 +143,7 @@ def classify(s: pd.Series) -> Cells:
         kind[ok] = DATE
         when = arr
     elif pd.api.types.is_string_dtype(dtype) and dtype != np.dtype(object):
-        text, blank = _strip_text(s.to_numpy(dtype=object, na_value=None))
+        text, blank = _strip_text(s)
         kind[~blank] = TEXT
     else:
         values = s.to_numpy(dtype=object)

@@ -28,7 +28,8 @@ import pandas as pd
 from ..i18n import text as _t
 from .cells import BLANK, DATE, NUMBER, TEXT, Cells, classify
 
-__all__ = ["company_key", "describe_difference", "name_key", "nfkc", "parse_text", "visible"]
+__all__ = ["company_key", "describe_difference", "name_key", "nfkc", "parse_text", "text_values",
+           "visible"]
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SPACES = re.compile(r"\s+")
@@ -42,33 +43,40 @@ def nfkc(text: str) -> str:
 
 def name_key(text: object) -> str:
     """The matching key of a name (see the module docstring); '' for blank."""
-    s = nfkc(str(text)).translate(_ZERO_WIDTH)
-    return _SPACES.sub("", s).casefold()
+    s = text if isinstance(text, str) else str(text)
+    if s.isascii():  # NFKC leaves ASCII as it is; no zero-width characters in ASCII
+        return "".join(s.split()).lower()
+    s = unicodedata.normalize("NFKC", s).translate(_ZERO_WIDTH)
+    return "".join(s.split()).casefold()
 
 
-_AFFIXES = tuple(sorted({name_key(a) for a in (
+_JA_AFFIXES = (
     "株式会社", "(株)", "㈱", "株式會社", "有限会社", "(有)", "㈲", "合同会社", "(同)",
     "合資会社", "(資)", "合名会社", "(名)", "一般社団法人", "公益社団法人", "(社)", "㈳",
     "一般財団法人", "公益財団法人", "(財)", "㈶", "医療法人", "医療法人社団", "(医)",
     "社会福祉法人", "(福)", "学校法人", "(学)", "特定非営利活動法人", "NPO法人", "(特非)",
-    "独立行政法人", "(独)", "Co., Ltd.", "Co.,Ltd.", "Co. Ltd.", "Co.,Ltd", "Ltd.", "Ltd",
-    "Inc.", "Inc", "Corp.", "Corp", "Corporation", "K.K.", "LLC", "Co.", "Company")},
-    key=len, reverse=True))
-_PUNCT = " ,.、。・･"
+    "独立行政法人", "(独)")
+_EN_AFFIXES = ("Co., Ltd.", "Co.,Ltd.", "Co. Ltd.", "Co.,Ltd", "Co., Ltd", "Ltd.", "Ltd",
+               "Inc.", "Inc", "Corp.", "Corp", "Corporation", "K.K.", "LLC", "Co.", "Company")
+
+
+def _alternation(words: tuple[str, ...]) -> str:
+    return "|".join(re.escape(w) for w in sorted({name_key(w) for w in words}, key=len,
+                                                  reverse=True))
+
+
+_P = "[,.、。・･]*"
+_JA = _alternation(_JA_AFFIXES)
+_EN = _alternation(_EN_AFFIXES)
+# Japanese affixes before or after the name (前株 / 後株), English ones only after it.
+_AFFIXES = re.compile(rf"^(?:(?:{_JA}){_P})+(?=.)|(?<=.)(?:{_P}(?:{_JA}|{_EN}))+{_P}$")
 
 
 def company_key(text: object) -> str:
     """The matching key of a company name: :func:`name_key` without corporate affixes."""
     key = name_key(text)
-    changed = True
-    while changed:
-        changed = False
-        for a in _AFFIXES:
-            if key.startswith(a) and len(key) > len(a):
-                key, changed = key[len(a):].strip(_PUNCT), True
-            elif key.endswith(a) and len(key) > len(a):
-                key, changed = key[:-len(a)].strip(_PUNCT), True
-    return key or name_key(text)
+    stripped = _AFFIXES.sub("", key).strip(",.、。・･")
+    return stripped or key
 
 
 # --------------------------------------------------------------------------- visible text
@@ -154,6 +162,12 @@ def _char(c: str, locale: str) -> str:
 def parse_text(s: pd.Series, *, cells: Cells | None = None) -> pd.Series:
     """Cells as stripped text (pandas string dtype, NA for blank). Numbers typed into an id
     column come back without a decimal point (``1001.0`` → ``'1001'``), dates as ISO dates."""
+    return pd.Series(text_values(s, cells=cells), index=s.index, name=s.name, dtype="string")
+
+
+def text_values(s: pd.Series, *, cells: Cells | None = None) -> np.ndarray:
+    """:func:`parse_text` as an object array (str or None): no string-dtype round trip for
+    callers that keep working on the values."""
     cells = cells if cells is not None else classify(s)
     out = cells.text.copy()
     num = cells.kind == NUMBER
@@ -170,4 +184,4 @@ def parse_text(s: pd.Series, *, cells: Cells | None = None) -> pd.Series:
     if other.any():
         out[other] = [str(v).strip() for v in s.to_numpy(dtype=object)[other]]
     out[cells.kind == BLANK] = None
-    return pd.Series(out, index=s.index, name=s.name, dtype="string")
+    return out

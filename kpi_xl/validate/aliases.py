@@ -14,7 +14,6 @@ in force; the table adds to them.
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from ..parse import name_key, per_distinct
@@ -68,7 +67,7 @@ class Aliases:
 
         arr = values.to_numpy(dtype=object, na_value=None)
         (out,) = per_distinct(arr, one, 1)
-        return pd.Series(out, index=values.index, name=values.name, dtype="string")
+        return pd.Series(out, index=values.index, name=values.name, dtype=object)
 
 
 def read_aliases(table: Table | None, col: Collector) -> Aliases:
@@ -77,10 +76,8 @@ def read_aliases(table: Table | None, col: Collector) -> Aliases:
     if table is None or table.frame.empty:
         return out
     f = table.frame
-    typed = f["typed"] if "typed" in f else pd.Series(pd.NA, index=f.index, dtype="string")
-    means = f["canonical"] if "canonical" in f else pd.Series(pd.NA, index=f.index,
-                                                              dtype="string")
-    column = f["column"] if "column" in f else pd.Series(pd.NA, index=f.index, dtype="string")
+    blank = pd.Series(None, index=f.index, dtype=object)
+    typed, means, column = (f.get(c, blank) for c in ("typed", "canonical", "column"))
     seen: dict[tuple[str | None, str], tuple[int, str]] = {}
     labels = sorted({TABLES[t].column(c).label(col.locale) for t, c in (
         ("reps", "rep"), ("reps", "team"), ("customers", "customer"), ("orders", "product"),
@@ -111,6 +108,3 @@ def read_aliases(table: Table | None, col: Collector) -> Aliases:
         out.by_column.setdefault(target, {})[k] = str(m)
     return out
 
-
-def no_bad(n: int) -> np.ndarray:
-    return np.zeros(n, dtype=bool)

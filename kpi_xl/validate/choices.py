@@ -45,7 +45,7 @@ def _map(table: Table, column: str, fn: Callable[[str], str | None], aliases: Al
         if v not in hints:
             hints[v] = choices_hint(v, shown, col.locale, extra=extra)
         col.add(table.label, int(table.rows[j]), header, typed[j], col.t(message), hints[v])
-    table.frame[column] = pd.Series(out, index=table.frame.index, dtype="string")
+    table.frame[column] = pd.Series(out, index=table.frame.index, dtype=object)
 
 
 def resolve_choices(tables: dict[str, Table], st: Settings, aliases: Aliases,
@@ -77,7 +77,7 @@ def resolve_choices(tables: dict[str, Table], st: Settings, aliases: Aliases,
         _map(opp, "stage", stage_key, aliases, "stage", "msg.unknown.stage", stage_shown,
              stage_extra, col)
         if "stage" in opp.frame:
-            opp.frame.loc[opp.frame["stage"] == "lost", "stage"] = pd.NA
+            opp.frame.loc[opp.frame["stage"] == "lost", "stage"] = None
     if "stage_history" in tables:
         _map(tables["stage_history"], "stage", stage_key, aliases, "stage", "msg.unknown.stage",
              stage_shown, stage_extra, col)

@@ -28,10 +28,10 @@ from ..parse import (
     MONEY,
     Issue,
     classify,
-    parse_text,
     read_dates,
     read_flags,
     read_numbers,
+    text_values,
 )
 from ..parse.cells import BLANK
 from ..schema import TableSpec, normalize_header
@@ -157,7 +157,7 @@ def convert_table(raw: object, spec: TableSpec, mapping: dict[str, str], col: Co
             p = read_flags(s, cells=cells)
             hint = "hint.flag"
         else:
-            columns[canon] = parse_text(s, cells=cells)
+            columns[canon] = pd.Series(text_values(s, cells=cells), dtype=object)
             continue
         columns[canon] = p.values
         mask = p.bad.to_numpy()

@@ -39,11 +39,15 @@ __all__ = ["resolve_names"]
 
 
 def _values(table: Table, column: str) -> np.ndarray:
+    """Text values as an object array (str or None) — text columns stay object arrays until
+    the Dataset is built, so there is no string-dtype round trip per step."""
     return table.frame[column].to_numpy(dtype=object, na_value=None)
 
 
 def _set(table: Table, column: str, values: np.ndarray) -> None:
-    table.frame[column] = pd.Series(values, index=table.frame.index, dtype="string")
+    arr = np.asarray(values, dtype=object)
+    arr[pd.isna(arr)] = None
+    table.frame[column] = pd.Series(arr, index=table.frame.index, dtype=object)
 
 
 def _master(table: Table, column: str, col: Collector, dup_msg: str,
@@ -66,8 +70,8 @@ def _master(table: Table, column: str, col: Collector, dup_msg: str,
         col.add(table.label, items[1][1], shown, items[1][0], col.t("msg.name_variants"),
                 col.t("hint.name_variants", variants=variants_text(items, col.locale)))
     mapping = {str(k): str(v) for k, v in first["value"].items()}
-    (canon,) = per_distinct(arr, lambda v: (mapping.get(key(v)),), 1)
-    _set(table, column, canon)
+    canon = pd.Series(keys, dtype=object).map(mapping).to_numpy(dtype=object)
+    _set(table, column, np.where(have, canon, None))
     return mapping
 
 
