@@ -22,6 +22,7 @@ __all__ = [
     "ALIASES",
     "CONFIG_TABLES",
     "DEFAULT_STAGES",
+    "OPTION_ALIASES",
     "STAGE_ALIASES",
     "STAGE_LABELS",
     "TABLES",
@@ -29,6 +30,7 @@ __all__ = [
     "TableSpec",
     "activity_label",
     "normalize_header",
+    "option_key",
     "stage_date_column",
     "stage_label",
     "table_spec",
@@ -301,6 +303,34 @@ ACTIVITY_ALIASES: dict[str, tuple[str, ...]] = {
     "proposal": ("proposal", "proposals", "提案", "提案書", "提案書提出", "見積", "見積提出",
                  "見積書", "見積書提出", "プレゼン", "presentation"),
 }
+
+
+# Words users write for the named options of metric definitions (settings and KPI_ formulas).
+OPTION_ALIASES: dict[str, tuple[str, ...]] = {
+    "closed": ("受注/失注", "受注・失注", "完了のみ", "クローズのみ", "決着済み", "成否確定"),
+    "all": ("全件", "すべて", "全て", "全商談", "進行中を含む"),
+    "cohort": ("コホート", "コホート基準"),
+    "period": ("期間", "期間基準", "期間ベース"),
+    "mean": ("平均", "平均値", "average"),
+    "median": ("中央値", "メジアン"),
+    "count": ("件数", "数"),
+    "active_at_start": ("期首稼働", "期首基準", "期首"),
+    "inclusive": ("期中を含む", "期中含む", "包括"),
+    "year_over_year": ("前年同期", "前年同期比", "前年比"),
+    "previous_period": ("前期間", "直前期間", "前期"),
+    "won_deals": ("受注商談", "商談", "受注した商談"),
+    "orders": ("受注実績", "実績"),
+}
+
+
+def option_key(text: object, allowed: tuple[str, ...] | list[str]) -> str | None:
+    """The option among ``allowed`` that ``text`` names (its key in any case, or a Japanese
+    word from :data:`OPTION_ALIASES`: 全件 → all, 平均 → mean), else None."""
+    norm = normalize_header(text)
+    for key in allowed:
+        if norm in {normalize_header(a) for a in (key, *OPTION_ALIASES.get(key, ()))}:
+            return key
+    return None
 
 
 def activity_label(kind: str, locale: str = "en") -> str:

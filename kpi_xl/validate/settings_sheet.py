@@ -19,7 +19,14 @@ import pandas as pd
 
 from ..errors import ConfigError
 from ..parse import nfkc, read_dates, read_numbers
-from ..schema import ACTIVITY_ALIASES, STAGE_ALIASES, normalize_header, stage_label, table_spec
+from ..schema import (
+    ACTIVITY_ALIASES,
+    STAGE_ALIASES,
+    normalize_header,
+    option_key,
+    stage_label,
+    table_spec,
+)
 from ..settings import (
     CHURN_DEFINITIONS,
     CONVERSION_BASES,
@@ -146,7 +153,7 @@ def _value(name: str, v: object, shown: str, col: Collector, stages: tuple[str, 
         return loc, None
     if name in _CHOICES:
         allowed = _CHOICES[name]
-        got = next((k for k in allowed if normalize_header(k) == normalize_header(text)), None)
+        got = option_key(text, tuple(allowed))
         if got is None:
             return None, (col.t("msg.setting.choice", setting=shown),
                           col.t("hint.choices", choices=" / ".join(allowed)))
