@@ -705,8 +705,11 @@ class _Builder:
                 ws.write_string(r, first_col + j, v, f.text)
         for j, (h, note) in enumerate(zip(headers, self.t["aliases_notes"], strict=True)):
             ws.set_column(first_col + j, first_col + j, max(display_width(h) + 4, 22), f.text)
-            ws.write_comment(0, first_col + j, f"{self.t['aliases_h']}: {note}",
-                             {"x_scale": 2, "y_scale": 1.5})
+            # An input message (shown when the cell is selected) explains each column without
+            # a comment's VML part.
+            ws.data_validation(0, first_col + j, FORMAT_ROWS, first_col + j, {
+                "validate": "any", "input_title": self.t["aliases_h"][:32],
+                "input_message": note[:255]})
 
     def input_sheet(self, name: str) -> None:
         spec = table_spec(name, self.settings.stages)
