@@ -77,25 +77,27 @@ def _from_categorical(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return text, blank
 
 
+def _kind_of(t: type) -> int:
+    if t is type(None):
+        return BLANK
+    if issubclass(t, str):
+        return TEXT
+    if issubclass(t, (bool, np.bool_)):
+        return FLAG
+    if issubclass(t, _NUMBER_TYPES):
+        return NUMBER
+    if issubclass(t, (*_DATE_TYPES, pd.Timestamp)) and not issubclass(t, type(pd.NaT)):
+        return DATE
+    return OTHER
+
+
 def _element_kinds(values: np.ndarray) -> np.ndarray:
-    """Per-element class of a mixed object array (one ``issubclass`` test per distinct type)."""
+    """Per-element class of a mixed object array (one ``issubclass`` test per distinct type;
+    the types are factorized, not compared one by one: ``array == pd.Timestamp`` is False)."""
     types = np.fromiter(map(type, values), dtype=object, count=len(values))
-    kind = np.full(len(values), OTHER, dtype=np.int8)
-    for t in set(types):
-        if t is type(None):
-            k = BLANK
-        elif issubclass(t, str):
-            k = TEXT
-        elif issubclass(t, (bool, np.bool_)):
-            k = FLAG
-        elif issubclass(t, _NUMBER_TYPES):
-            k = NUMBER
-        elif issubclass(t, (*_DATE_TYPES, pd.Timestamp)) and not issubclass(t, type(pd.NaT)):
-            k = DATE
-        else:
-            k = OTHER
-        kind[types == t] = k
-    return kind
+    codes, uniques = pd.factorize(types)
+    by_type = np.array([_kind_of(t) for t in uniques], dtype=np.int8)
+    return by_type[codes]
 
 
 def _to_datetime(values: np.ndarray) -> np.ndarray:

@@ -3,8 +3,8 @@
 Accepted in a date column (results are midnight ``datetime64[ns]``):
 
 - date cells (any resolution, time zones dropped, the time of day dropped);
-- Excel serial numbers (1900 date system, Excel's 1900-02-29 refused) and 8-digit numbers
-  ``20261001``; text holding either;
+- Excel serial numbers from 10000 (1927-05-18) on, and 8-digit numbers ``20261001``; text
+  holding either (a smaller bare number — 10, 365 — is refused: it is not a date in 1900);
 - ``2026-10-01``, ``2026/10/1``, ``2026.10.1``, ``2026年10月1日``, ``20261001``, with a time
   (``2026/10/1 9:30``, ISO ``2026-10-01T09:30:00+09:00``) and/or a weekday
   (``2026/10/1(木)``, ``2026/10/1（木）``, ``2026/10/1 木曜日``, ``(Thu)``) after it;
@@ -20,12 +20,13 @@ first day of the month.
 
 Refused, each with its own reason (an :class:`~kpi_xl.parse.result.Issue`):
 
-- ``date.impossible``: no such day (2026/2/29, 2026/10/32, month 13, Excel serial 60);
+- ``date.impossible``: no such day (2026/2/29, 2026/10/32); ``date.bad_month``: month 13;
 - ``date.out_of_range``: before 1900 or after 2200 (9999-12-31, serial 2958465, serial 150000,
   ``inf``), a zero or negative serial;
 - ``date.era``: an era date outside its era (平成31年5月1日, 昭和64年1月8日);
 - ``date.weekday``: the weekday written does not match the date;
-- ``date.no_year``: a date without a year (``10/1``, ``10月1日``). **Decision:** refused with
+- ``date.year_only``: a year alone (``2026``, ``令和8年``, the number 2026);
+- ``date.no_year``: a date without a year (``10/1``, ``10月1日``, ``10月``). **Decision:** refused with
   the fix, not resolved. Excel gives such text the year of the day it was *typed*, which a file
   does not record; guessing the current year would silently misdate a December row pasted in
   January. The hint shows the value with the year most of the column's dates have;
@@ -54,6 +55,10 @@ FIRST_YEAR, LAST_YEAR = 1900, 2200
 _LOW = np.datetime64(f"{FIRST_YEAR}-01-01", "us")
 _HIGH = np.datetime64(f"{LAST_YEAR + 1}-01-01", "us")
 _EPOCH = np.datetime64("1899-12-30", "D")
+#: Smallest number taken as an Excel serial: 10000 is 1927-05-18. A bare number below it in a
+#: date column (10, 365, 2025 …) is far more likely a typo or another quantity than a date in
+#: the 1900s, so it is refused rather than read as one.
+_MIN_SERIAL = 10000
 
 _WEEKDAYS_JA = "月火水木金土日"
 _WEEKDAYS_EN = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -69,6 +74,7 @@ _RE_PARTS = re.compile(rf"^(?P<era>{_ERA_NAMES})?(?P<y>元|\d{{1,4}})/(?P<m>\d{{
                        rf"(?:/(?P<d>\d{{1,2}}))?$")
 _RE_MD = re.compile(r"^(?P<m>\d{1,2})/(?P<d>\d{1,2})$")
 _RE_NUM = re.compile(r"^\d+(?:\.\d+)?$")
+_RE_MONTH_ONLY = re.compile(r"^(\d{1,2})\s*月\s*度?$")
 _RE_YEAR = re.compile(r"^(19\d\d|2[01]\d\d|2200)$")
 _RE_ERA_YEAR_ONLY = re.compile(rf"^(?:{_ERA_NAMES})(?:元|\d{{1,2}})$")
 
@@ -121,6 +127,9 @@ def _parse_text(text: str, month: bool, year_hint: int) -> tuple[object, Issue |
         return None, Issue("cell.excel_error", {})
     s, weekday = _normalise(raw)
     day_given = True
+    if (mo := _RE_MONTH_ONLY.match(nfkc(raw).strip())) is not None:
+        return None, Issue("date.no_year", {"month": int(mo.group(1)), "day": 1,
+                                            "year": year_hint})
     md = _RE_MD.match(s)
     if md and (len(md.group("m")) == 1 or int(md.group("m")) <= 12):
         return None, Issue("date.no_year", {"month": int(md.group("m")),
@@ -201,15 +210,16 @@ def _serials(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         values == np.floor(values))
     for i in np.flatnonzero(year_only):
         issues[i] = Issue("date.year_only", {})
-    serial = finite & ~ymd & ~year_only & (values >= 1) & (values < 3_000_000)
-    days = np.floor(np.where(serial, values, 1)).astype(np.int64)
-    dates = np.where(days < 60, _EPOCH + 1 + days, _EPOCH + days).astype("datetime64[D]")
-    ok = serial & (days != 60) & (dates >= _LOW.astype("datetime64[D]")) & (
+    small = finite & ~year_only & (values >= 1) & (values < _MIN_SERIAL)
+    for i in np.flatnonzero(small):
+        issues[i] = Issue("date.unreadable", {})
+    serial = finite & ~ymd & ~year_only & ~small & (values >= 1) & (values < 3_000_000)
+    days = np.floor(np.where(serial, values, _MIN_SERIAL)).astype(np.int64)
+    dates = (_EPOCH + days).astype("datetime64[D]")
+    ok = serial & (dates >= _LOW.astype("datetime64[D]")) & (
         dates < _HIGH.astype("datetime64[D]"))
     out[ok] = dates[ok]
-    for i in np.flatnonzero(serial & (days == 60)):
-        issues[i] = Issue("date.impossible", {"year": 1900, "month": 2, "day": 29, "last": 28})
-    for i in np.flatnonzero(~ymd & ~year_only & ~ok & ~(serial & (days == 60))):
+    for i in np.flatnonzero(~ymd & ~year_only & ~small & ~ok):
         issues[i] = Issue("date.out_of_range", {})
     return out, issues
 
