@@ -165,7 +165,8 @@ def _value(name: str, v: object, shown: str, col: Collector, stages: tuple[str, 
         seen: set[str] = set()
         for k in keys:
             if k in seen:
-                return None, (col.t("msg.setting.stage_repeat", setting=shown, stage=k), "")
+                return None, (col.t("msg.setting.stage_repeat", setting=shown,
+                                    stage=stage_label(k, col.locale)), "")
             seen.add(k)
         return keys, None
     if name == "opportunity_stage":
