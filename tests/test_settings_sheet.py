@@ -115,7 +115,8 @@ def test_bad_setting_values_are_located_problems_in_japanese(key, value, message
 
 def test_one_setting_given_twice_with_different_values_is_a_problem():
     p = problem([("期首月", 4), ("fiscal_year_start", 1)])
-    assert (p.row, p.problem) == (3, "「fiscal_year_start」が2回、別の値で設定されています（2行目も参照）")
+    assert (p.row, p.problem) == (
+        3, "「fiscal_year_start」が2回、別の値で設定されています（2行目も参照）")
 
 
 def test_an_unknown_setting_suggests_the_sheet_key():

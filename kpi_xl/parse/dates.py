@@ -26,10 +26,11 @@ Refused, each with its own reason (an :class:`~kpi_xl.parse.result.Issue`):
 - ``date.era``: an era date outside its era (平成31年5月1日, 昭和64年1月8日);
 - ``date.weekday``: the weekday written does not match the date;
 - ``date.year_only``: a year alone (``2026``, ``令和8年``, the number 2026);
-- ``date.no_year``: a date without a year (``10/1``, ``10月1日``, ``10月``). **Decision:** refused with
-  the fix, not resolved. Excel gives such text the year of the day it was *typed*, which a file
-  does not record; guessing the current year would silently misdate a December row pasted in
-  January. The hint shows the value with the year most of the column's dates have;
+- ``date.no_year``: a date without a year (``10/1``, ``10月1日``, ``10月``). **Decision:**
+  refused with the fix, not resolved. Excel gives such text the year of the day it was
+  *typed*, which a file does not record; guessing the current year would silently misdate a
+  December row pasted in January. The hint shows the value with the year most of the
+  column's dates have;
 - ``date.no_day``: a month without a day in a date column (``2026/10``);
 - ``cell.excel_error``: an Excel error value (``#N/A``, ``#VALUE!`` …);
 - ``date.unreadable``: anything else (``soon``, ``4月2日頃``, ``10/1/2026`` — month/day order
