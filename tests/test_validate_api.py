@@ -129,7 +129,7 @@ def test_inf_and_nan_text_targets_are_located_problems():
     with pytest.raises(ValidationError) as exc:
         validate({"reps": REPS, "targets": t})
     assert [(p.row, p.problem) for p in exc.value.problems] == [
-        (2, "有限の数値ではありません"), (3, "有限の数値ではありません"), (4, "有限の数値ではありません")]
+        (r, "有限の数値ではありません") for r in (2, 3, 4)]
 
 
 # --------------------------------------------------------------------------- the book's language
@@ -147,7 +147,8 @@ def test_english_headers_give_english_messages_and_japanese_ones_japanese():
 
 def test_the_locale_setting_decides_over_the_headers():
     s = pd.DataFrame({"Setting": ["locale"], "Value": ["en"]})
-    ja = pd.DataFrame({"商談ID": ["O1"], "担当者": ["X"], "作成日": ["2026-04-01"], "状態": ["進行中"]})
+    ja = pd.DataFrame({"商談ID": ["O1"], "担当者": ["X"], "作成日": ["2026-04-01"],
+                       "状態": ["進行中"]})
     with pytest.raises(ValidationError) as exc:
         validate({"reps": REPS, "opportunities": ja, "settings": s})
     assert exc.value.problems[0].problem == "unknown rep"
@@ -182,7 +183,8 @@ CELL = st.one_of(
 HEADERS = ["商談ID", "担当者", "顧客", "作成日", "金額", "状態", "完了日", "ステージ"]
 
 
-@settings(max_examples=int(os.environ.get("KPI_XL_HYPOTHESIS_EXAMPLES", "60")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=int(os.environ.get("KPI_XL_HYPOTHESIS_EXAMPLES", "60")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.lists(CELL, min_size=len(HEADERS), max_size=len(HEADERS)), max_size=6),
        st.lists(CELL, min_size=4, max_size=4))
 def test_random_cells_give_a_dataset_or_a_kpi_xl_error(rows, order):
