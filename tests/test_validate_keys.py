@@ -68,6 +68,12 @@ def test_an_unknown_rep_suggests_the_master_spelling():
     assert p.hint == "「小林 直美」のことですか?"
 
 
+def test_an_unknown_rep_on_a_target_is_one_problem_not_also_a_target_without_a_rep():
+    t = pd.DataFrame({"担当者": ["山田 大郎"], "月": ["2026-04"], "指標": ["売上"], "目標": [1]})
+    (p,) = problems(reps=REPS, targets=t)
+    assert p.problem == "担当者シートにない担当者です"
+
+
 def test_a_look_alike_character_is_named_in_the_hint():
     reps = pd.DataFrame({"担当者": ["○山 一郎"]})
     (p,) = problems(reps=reps, opportunities=opps(担当者=["〇山 一郎"]))

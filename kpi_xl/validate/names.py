@@ -86,10 +86,13 @@ def _resolve(table: Table, column: str, aliases: Aliases, alias_column: str,
     arr = vals.to_numpy(dtype=object, na_value=None)
     out, problems = per_distinct(arr, lookup, 2)
     shown = table.header(column, col.locale)
-    for j in np.flatnonzero(np.array([p is not None for p in problems], dtype=bool)):
+    unresolved = np.array([p is not None for p in problems], dtype=bool)
+    for j in np.flatnonzero(unresolved):
         message, hint = problems[j]
         col.add(table.label, int(table.rows[j]), shown, typed[j], message, hint)
-    _set(table, column, out)
+    # an unresolved value stays as typed: later checks see the cell filled (one cause, one
+    # problem — an unknown rep on a target is not also "a target without a rep")
+    _set(table, column, np.where(unresolved, arr, out))
 
 
 def _unify(tables: list[tuple[Table, str]], key: Callable[[object], str]) -> None:
