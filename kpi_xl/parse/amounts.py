@@ -31,7 +31,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from .cells import BLANK, NUMBER, TEXT, Cells, classify, per_distinct
+from .cells import BLANK, NUMBER, TEXT, Cells, classify, per_text
 from .result import EXCEL_ERRORS, Issue, Parsed
 from .text import nfkc
 
@@ -142,7 +142,7 @@ def read_numbers(s: pd.Series, *, unit: str = ANY, cells: Cells | None = None) -
             issues[i] = Issue("number.not_finite", {})
     text = kind == TEXT
     if text.any():
-        values, iss = per_distinct(cells.text[text], lambda t: _parse_text(t, unit), 2)
+        values, iss = per_text(cells, lambda t: _parse_text(t, unit), 2)
         out[text] = np.array([np.nan if v is None else v for v in values], dtype=float)
         issues[text] = iss
     for i in np.flatnonzero(~np.isin(kind, (BLANK, NUMBER, TEXT))):

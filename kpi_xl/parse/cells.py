@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["BLANK", "DATE", "FLAG", "NUMBER", "OTHER", "TEXT", "Cells", "blank_mask",
-           "classify", "per_distinct"]
+           "classify", "distinct", "from_distinct", "per_distinct", "per_text", "take_distinct"]
 
 BLANK, TEXT, NUMBER, DATE, FLAG, OTHER = range(6)
 
@@ -32,13 +32,15 @@ _DATE_TYPES = (dt.date, np.datetime64)  # datetime.datetime and pd.Timestamp are
 class Cells:
     """One class per cell (``kind``: BLANK, TEXT …) and the values of each class.
 
-    ``text`` holds the stripped text of TEXT cells (object array, None elsewhere), ``number``
-    the float of NUMBER cells, ``when`` the datetime64[us] of DATE cells (NaT elsewhere),
-    ``flag`` the bool of FLAG cells. ``raw`` is the cell value as the user typed it (for
-    messages)."""
+    TEXT cells are held as codes into distinct stripped texts (``text_codes``, -1 elsewhere;
+    ``text_uniques`` may repeat a text: ``" a"`` and ``"a"`` both strip to ``"a"``), so that
+    later steps work once per distinct text; :attr:`text` is the dense object array. ``number``
+    holds the float of NUMBER cells, ``when`` the datetime64[us] of DATE cells (NaT elsewhere),
+    ``flag`` the bool of FLAG cells, ``raw`` the cells as the user typed them."""
 
     kind: np.ndarray
-    text: np.ndarray
+    text_codes: np.ndarray
+    text_uniques: np.ndarray
     number: np.ndarray
     when: np.ndarray
     flag: np.ndarray
@@ -47,34 +49,39 @@ class Cells:
     def mask(self, kind: int) -> np.ndarray:
         return self.kind == kind
 
+    @property
+    def text(self) -> np.ndarray:
+        """Stripped text of TEXT cells, None elsewhere (object array)."""
+        return np.append(self.text_uniques, None)[np.where(self.text_codes < 0,
+                                                           len(self.text_uniques),
+                                                           self.text_codes)]
+
+    @property
+    def only_text(self) -> bool:
+        """Whether every non-blank cell is text."""
+        return bool(np.isin(self.kind, (BLANK, TEXT)).all())
+
+
+def _strip_codes(codes: np.ndarray, uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(codes of the non-blank stripped texts, stripped uniques) from factorized values."""
+    stripped = np.array([str(u).strip() for u in uniques], dtype=object)
+    empty = np.array([t == "" for t in stripped], dtype=bool)
+    codes = np.asarray(codes, dtype=np.int64)
+    if not len(stripped):
+        return np.full(len(codes), -1, dtype=np.int64), stripped
+    blank = (codes < 0) | empty[np.where(codes < 0, 0, codes)]
+    return np.where(blank, -1, codes), stripped
+
 
 def _strip_text(values: np.ndarray | pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """(stripped text, blank mask) of str/None values, once per distinct value (an
-    Arrow-backed string Series is factorized by Arrow, without a Python object per cell)."""
+    """(codes, stripped uniques) of str/None values (an Arrow-backed string Series is
+    factorized by Arrow, without a Python object per cell)."""
     codes, uniques = pd.factorize(values)
-    if not len(uniques):
-        return np.full(len(values), None, dtype=object), np.ones(len(values), dtype=bool)
-    stripped = np.array([u.strip() for u in np.asarray(uniques, dtype=object)], dtype=object)
-    empty = np.array([s == "" for s in stripped], dtype=bool)
-    safe = np.where(codes < 0, 0, codes)
-    blank = (codes < 0) | empty[safe]
-    text = stripped[safe]
-    text[blank] = None
-    return text, blank
+    return _strip_codes(codes, np.asarray(uniques, dtype=object))
 
 
 def _from_categorical(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    cats = s.cat.categories
-    codes = s.cat.codes.to_numpy()
-    if not len(cats):
-        return np.full(len(s), None, dtype=object), np.ones(len(s), dtype=bool)
-    cat_text = np.array([str(c).strip() for c in cats], dtype=object)
-    cat_blank = np.array([t == "" for t in cat_text], dtype=bool)
-    safe = np.where(codes < 0, 0, codes)
-    blank = (codes < 0) | cat_blank[safe]
-    text = cat_text[safe]
-    text[blank] = None
-    return text, blank
+    return _strip_codes(s.cat.codes.to_numpy(), s.cat.categories.to_numpy(dtype=object))
 
 
 def _kind_of(t: type) -> int:
@@ -119,64 +126,56 @@ def classify(s: pd.Series) -> Cells:
     """Sort every cell of ``s`` into a class (see the module docstring)."""
     n = len(s)
     kind = np.full(n, BLANK, dtype=np.int8)
-    text = np.full(n, None, dtype=object)
+    codes = np.full(n, -1, dtype=np.int64)
+    uniques = np.array([], dtype=object)
     number = np.full(n, np.nan)
     when = np.full(n, np.datetime64("NaT"), dtype="datetime64[us]")
     flag = np.zeros(n, dtype=bool)
     dtype = s.dtype
     if isinstance(dtype, pd.CategoricalDtype):
-        text, blank = _from_categorical(s)
-        kind[~blank] = TEXT
+        codes, uniques = _from_categorical(s)
+        kind[codes >= 0] = TEXT
     elif pd.api.types.is_bool_dtype(dtype):
         na = s.isna().to_numpy()
         kind[~na] = FLAG
         flag[~na] = s[~na].astype(bool).to_numpy()
     elif pd.api.types.is_numeric_dtype(dtype):
         vals = s.to_numpy(dtype="float64", na_value=np.nan)
-        ok = ~np.isnan(vals)
-        kind[ok] = NUMBER
+        kind[~np.isnan(vals)] = NUMBER
         number = vals
     elif pd.api.types.is_datetime64_any_dtype(dtype):
         vals = s
         if getattr(vals.dt, "tz", None) is not None:
             vals = vals.dt.tz_localize(None)
-        arr = vals.to_numpy().astype("datetime64[us]")
-        ok = ~np.isnat(arr)
-        kind[ok] = DATE
-        when = arr
+        when = vals.to_numpy().astype("datetime64[us]")
+        kind[~np.isnat(when)] = DATE
     elif pd.api.types.is_string_dtype(dtype) and dtype != np.dtype(object):
-        text, blank = _strip_text(s)
-        kind[~blank] = TEXT
+        codes, uniques = _strip_text(s)
+        kind[codes >= 0] = TEXT
     else:
         values = s.to_numpy(dtype=object)
         inferred = pd.api.types.infer_dtype(values, skipna=True)
         if inferred == "string":
-            text, blank = _strip_text(values)
-            kind[~blank] = TEXT
-            return Cells(kind, text, number, when, flag, s)
-        if inferred == "empty":
-            return Cells(kind, text, number, when, flag, s)
-        kinds = _element_kinds(values)
-        na = pd.isna(s).to_numpy()
-        kinds[na & (kinds != TEXT)] = BLANK
-        is_text = kinds == TEXT
-        if is_text.any():
-            t, blank = _strip_text(values[is_text])
-            text[is_text] = t
-            sub = kinds[is_text]
-            sub[blank] = BLANK
-            kinds[is_text] = sub
-        is_num = kinds == NUMBER
-        if is_num.any():
-            number[is_num] = values[is_num].astype("float64")
-        is_date = kinds == DATE
-        if is_date.any():
-            when[is_date] = _to_datetime(values[is_date])
-        is_flag = kinds == FLAG
-        if is_flag.any():
-            flag[is_flag] = values[is_flag].astype(bool)
-        kind = kinds
-    return Cells(kind, text, number, when, flag, s)
+            codes, uniques = _strip_text(values)
+            kind[codes >= 0] = TEXT
+        elif inferred != "empty":
+            kind = _element_kinds(values)
+            kind[pd.isna(s).to_numpy() & (kind != TEXT)] = BLANK
+            is_text = kind == TEXT
+            if is_text.any():
+                sub, uniques = _strip_text(values[is_text])
+                codes[is_text] = sub
+                kind[is_text & (codes < 0)] = BLANK
+            is_num = kind == NUMBER
+            if is_num.any():
+                number[is_num] = values[is_num].astype("float64")
+            is_date = kind == DATE
+            if is_date.any():
+                when[is_date] = _to_datetime(values[is_date])
+            is_flag = kind == FLAG
+            if is_flag.any():
+                flag[is_flag] = values[is_flag].astype(bool)
+    return Cells(kind, codes, uniques, number, when, flag, s)
 
 
 def blank_mask(s: pd.Series) -> pd.Series:
@@ -184,17 +183,59 @@ def blank_mask(s: pd.Series) -> pd.Series:
     return pd.Series(classify(s).kind == BLANK, index=s.index, name=s.name)
 
 
-def per_distinct(values: np.ndarray, fn: Callable[[Any], tuple[Any, ...]],
-                 width: int) -> list[np.ndarray]:
-    """Apply ``fn`` once per distinct non-None value of ``values``; ``fn`` returns a tuple of
-    ``width`` results. Returns ``width`` object arrays aligned with ``values`` (None where the
-    value was None)."""
+def distinct(values: np.ndarray | pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """``(codes, uniques)``: a categorical's own codes and categories, else factorized;
+    code -1 for a missing value."""
+    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
+        return (values.cat.codes.to_numpy().astype(np.int64),
+                values.cat.categories.to_numpy(dtype=object))
     codes, uniques = pd.factorize(values)
-    results = [fn(u) for u in uniques]
-    out = []
-    for k in range(width):
-        col = np.full(len(uniques) + 1, None, dtype=object)
-        for i, r in enumerate(results):
-            col[i] = r[k]
-        out.append(col[np.where(codes < 0, len(uniques), codes)])
-    return out
+    return codes, np.asarray(uniques, dtype=object)
+
+
+def take_distinct(codes: np.ndarray, per_unique: list[Any]) -> np.ndarray:
+    """Object array holding ``per_unique[codes[i]]`` (None where the code is -1)."""
+    n = len(per_unique)
+    col = np.fromiter(iter(per_unique), dtype=object, count=n)
+    return np.append(col, None)[np.where(codes < 0, n, codes)]
+
+
+def from_distinct(codes: np.ndarray, per_unique: list[Any] | np.ndarray,
+                  index: pd.Index | None = None) -> pd.Series:
+    """A categorical Series holding ``per_unique[codes[i]]`` per row (None → missing): the new
+    categories are the distinct values, merged when two old ones map to one. No Python work
+    per row."""
+    vals = np.fromiter(iter(per_unique), dtype=object, count=len(per_unique))
+    new_codes, cats = pd.factorize(vals)
+    lookup = np.append(new_codes, -1)
+    out = lookup[np.where(codes < 0, len(vals), codes)]
+    return pd.Series(pd.Categorical.from_codes(out, categories=pd.Index(cats, dtype=object)),
+                     index=index)
+
+
+def per_distinct(values: np.ndarray | pd.Series, fn: Callable[[Any], tuple[Any, ...]],
+                 width: int) -> list[np.ndarray]:
+    """Apply ``fn`` once per distinct non-missing value of ``values``; ``fn`` returns a tuple
+    of ``width`` results. Returns ``width`` object arrays aligned with ``values`` (None where
+    the value was missing)."""
+    codes, uniques = distinct(values)
+    results: list[Any] = [None] * len(uniques)
+    for c in np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(uniques))):
+        # categories no row uses are left alone
+        results[c] = fn(uniques[c])
+    return [take_distinct(codes, [r[k] if r is not None else None for r in results])
+            for k in range(width)]
+
+
+def per_text(cells: Cells, fn: Callable[[str], tuple[Any, ...]],
+             width: int) -> list[np.ndarray]:
+    """:func:`per_distinct` over the TEXT cells of ``cells`` (their codes are already known):
+    ``width`` object arrays with one entry per TEXT cell, in row order."""
+    mask = cells.kind == TEXT
+    codes = cells.text_codes[mask]
+    used = np.unique(codes)
+    results: list[Any] = [None] * len(cells.text_uniques)
+    for c in used:
+        results[c] = fn(cells.text_uniques[c])
+    return [take_distinct(codes, [r[k] if r is not None else None for r in results])
+            for k in range(width)]

@@ -45,7 +45,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from .cells import BLANK, DATE, NUMBER, TEXT, Cells, classify, per_distinct
+from .cells import BLANK, DATE, NUMBER, TEXT, Cells, classify, per_text
 from .result import EXCEL_ERRORS, Issue, Parsed
 from .text import nfkc
 from .wareki import era_of, era_year, in_era, wareki
@@ -252,7 +252,7 @@ def read_dates(s: pd.Series, *, month: bool = False, cells: Cells | None = None)
     text = kind == TEXT
     if text.any():
         year_hint = _usual_year(out)
-        values, iss = per_distinct(cells.text[text], lambda t: _parse_text(t, month, year_hint), 2)
+        values, iss = per_text(cells, lambda t: _parse_text(t, month, year_hint), 2)
         got = np.array([v is not None for v in values], dtype=bool)
         sub = np.full(len(values), np.datetime64("NaT"), dtype="datetime64[D]")
         if got.any():

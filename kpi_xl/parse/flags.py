@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .cells import BLANK, FLAG, NUMBER, TEXT, Cells, classify, per_distinct
+from .cells import BLANK, FLAG, NUMBER, TEXT, Cells, classify, per_text
 from .result import EXCEL_ERRORS, Issue, Parsed
 from .text import name_key
 
@@ -55,7 +55,7 @@ def read_flags(s: pd.Series, *, default: bool = True, cells: Cells | None = None
             issues[i] = Issue("flag.unreadable", {})
     text = kind == TEXT
     if text.any():
-        values, iss = per_distinct(cells.text[text], _parse_text, 2)
+        values, iss = per_text(cells, _parse_text, 2)
         sub = out[text]
         got = np.array([v is not None for v in values], dtype=bool)
         sub[got] = np.array(list(values[got]), dtype=bool)

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..parse import name_key, per_distinct
+from ..parse import name_key
 from ..schema import TABLES, normalize_header
+from .codes import map_codes, objects
 from .collect import Collector, Table
 from .hints import choices_hint
 
@@ -61,13 +62,12 @@ class Aliases:
         if not specific and not general:
             return values
 
-        def one(v: str) -> tuple[str]:
+        def one(v: str) -> tuple[str, None]:
             k = name_key(v)
-            return (specific.get(k, general.get(k, v)),)
+            return specific.get(k, general.get(k, v)), None
 
-        arr = values.to_numpy(dtype=object, na_value=None)
-        (out,) = per_distinct(arr, one, 1)
-        return pd.Series(out, index=values.index, name=values.name, dtype=object)
+        out, _, _ = map_codes(values, one)
+        return out.rename(values.name)
 
 
 def read_aliases(table: Table | None, col: Collector) -> Aliases:
@@ -83,14 +83,15 @@ def read_aliases(table: Table | None, col: Collector) -> Aliases:
         ("reps", "rep"), ("reps", "team"), ("customers", "customer"), ("orders", "product"),
         ("customers", "segment"), ("opportunities", "channel"), ("opportunities", "status"),
         ("opportunities", "stage"), ("activities", "type"), ("targets", "metric"))})
+    typed, means, column = objects(typed), objects(means), objects(column)
     for i in range(len(f)):
         row = int(table.rows[i])
-        t, m, c = typed.iloc[i], means.iloc[i], column.iloc[i]
-        if pd.isna(t) or pd.isna(m):
+        t, m, c = typed[i], means[i], column[i]
+        if t is None or m is None:
             # the required-value problem is already recorded for the blank one
             continue
         target = None
-        if not pd.isna(c):
+        if c is not None:
             target = _COLUMN_NAMES.get(normalize_header(c))
             if target is None:
                 col.add(table.label, row, table.header("column", col.locale), c,

@@ -29,6 +29,7 @@ from ..schema import normalize_header, table_spec
 from ..settings import Settings
 from .aliases import read_aliases
 from .choices import resolve_choices
+from .codes import to_string
 from .collect import Collector, Table
 from .columns import convert_table, map_headers
 from .names import resolve_names
@@ -150,6 +151,7 @@ def validate(raw: Mapping[str, object], settings: Settings | None = None,
         if named:
             col.warn(table_spec("reps").label(locale), None, None, None,
                      col.t("msg.reps.from_data"))
+    frames = {n: df.apply(to_string) for n, df in frames.items()}
     out = {n: conform(n, frames.get(n), st) for n in TABLE_NAMES}
     return Dataset(settings=st, source=source, exclusions=col.exclusions,
                    outside_rows=col.outside, warnings=col.warnings, **out)

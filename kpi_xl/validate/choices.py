@@ -12,14 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import numpy as np
-import pandas as pd
-
 from ..metrics.actuals import canonical_metric, metric_def, metric_names
-from ..parse import per_distinct
 from ..schema import activity_label, stage_label
 from ..settings import Settings
 from .aliases import Aliases
+from .codes import map_codes
 from .collect import Collector, Table
 from .hints import choices_hint
 from .settings_sheet import activity_key
@@ -33,19 +30,18 @@ def _map(table: Table, column: str, fn: Callable[[str], str | None], aliases: Al
     if column not in table.frame:
         return
     vals = aliases.apply(table.frame[column], alias_column)
-    typed = table.frame[column].to_numpy(dtype=object, na_value=None)
-    arr = vals.to_numpy(dtype=object, na_value=None)
-    (out,) = per_distinct(arr, lambda v: (fn(v),), 1)
-    unknown = np.array([o is None for o in out], dtype=bool) & np.array(
-        [a is not None for a in arr], dtype=bool)
-    hints: dict[str, str] = {}
+
+    def one(v: str) -> tuple[object, object]:
+        key = fn(v)
+        return key, (None if key is not None else choices_hint(v, shown, col.locale,
+                                                                extra=extra))
+
+    out, rows, hints = map_codes(vals, one)
+    typed = table.frame[column]
     header = table.header(column, col.locale)
-    for j in np.flatnonzero(unknown):
-        v = arr[j]
-        if v not in hints:
-            hints[v] = choices_hint(v, shown, col.locale, extra=extra)
-        col.add(table.label, int(table.rows[j]), header, typed[j], col.t(message), hints[v])
-    table.frame[column] = pd.Series(out, index=table.frame.index, dtype=object)
+    for j, hint in zip(rows, hints, strict=True):
+        col.add(table.label, int(table.rows[j]), header, typed.iloc[j], col.t(message), hint)
+    table.frame[column] = out
 
 
 def resolve_choices(tables: dict[str, Table], st: Settings, aliases: Aliases,
@@ -76,8 +72,9 @@ def resolve_choices(tables: dict[str, Table], st: Settings, aliases: Aliases,
              status_extra, col)
         _map(opp, "stage", stage_key, aliases, "stage", "msg.unknown.stage", stage_shown,
              stage_extra, col)
-        if "stage" in opp.frame:
-            opp.frame.loc[opp.frame["stage"] == "lost", "stage"] = None
+        if "stage" in opp.frame:  # a lost deal's stage is where it stopped: not kept
+            opp.frame["stage"], _, _ = map_codes(opp.frame["stage"],
+                                                 lambda v: (None if v == "lost" else v, None))
     if "stage_history" in tables:
         _map(tables["stage_history"], "stage", stage_key, aliases, "stage", "msg.unknown.stage",
              stage_shown, stage_extra, col)

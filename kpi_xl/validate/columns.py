@@ -33,8 +33,9 @@ from ..parse import (
     read_numbers,
     text_values,
 )
-from ..parse.cells import BLANK
+from ..parse.cells import BLANK, from_distinct
 from ..schema import TableSpec, normalize_header
+from .codes import to_codes
 from .collect import Collector, Table
 
 __all__ = ["convert_table", "issue_texts", "map_headers", "row_numbers"]
@@ -157,7 +158,8 @@ def convert_table(raw: object, spec: TableSpec, mapping: dict[str, str], col: Co
             p = read_flags(s, cells=cells)
             hint = "hint.flag"
         else:
-            columns[canon] = pd.Series(text_values(s, cells=cells), dtype=object)
+            columns[canon] = (from_distinct(cells.text_codes, cells.text_uniques)
+                              if cells.only_text else to_codes(text_values(s, cells=cells)))
             continue
         columns[canon] = p.values
         mask = p.bad.to_numpy()

@@ -31,7 +31,9 @@ import numpy as np
 import pandas as pd
 
 from ..parse import company_key, name_key, per_distinct, visible
+from ..parse.cells import distinct
 from .aliases import Aliases
+from .codes import map_codes, objects, to_codes
 from .collect import Collector, Table
 from .hints import suggest, variants_text
 
@@ -39,72 +41,85 @@ __all__ = ["resolve_names"]
 
 
 def _values(table: Table, column: str) -> np.ndarray:
-    """Text values as an object array (str or None) — text columns stay object arrays until
-    the Dataset is built, so there is no string-dtype round trip per step."""
-    return table.frame[column].to_numpy(dtype=object, na_value=None)
+    """The column's values as an object array (str or None)."""
+    return objects(table.frame[column])
 
 
 def _set(table: Table, column: str, values: np.ndarray) -> None:
-    arr = np.asarray(values, dtype=object)
-    arr[pd.isna(arr)] = None
-    table.frame[column] = pd.Series(arr, index=table.frame.index, dtype=object)
+    """Store an object array of str/None as a categorical column."""
+    table.frame[column] = to_codes(np.asarray(values, dtype=object), index=table.frame.index)
 
 
 def _master(table: Table, column: str, col: Collector, dup_msg: str,
             key: Callable[[object], str] = name_key) -> dict[str, str]:
-    """key → the master's spelling; duplicates and spellings of one key are problems."""
+    """key → the master's spelling; duplicates and spellings of one key are problems.
+    Column operations on factorized codes (a 商談 table holds 200,000 ids)."""
     arr = _values(table, column)
     (keys,) = per_distinct(arr, lambda v: (key(v),), 1)
-    have = np.array([v is not None for v in arr], dtype=bool)
-    df = pd.DataFrame({"key": keys[have], "value": arr[have], "row": table.rows[have]})
+    have = np.flatnonzero(np.array([k is not None for k in keys], dtype=bool))
+    values, rows = arr[have], table.rows[have]
+    key_codes, key_uniques = pd.factorize(keys[have])
+    value_codes, _ = pd.factorize(values)
+    _, first_of_key = np.unique(key_codes, return_index=True)
+    spelling, first_of_value = np.unique(value_codes, return_index=True)
     shown = table.header(column, col.locale)
-    first = df.drop_duplicates("key").set_index("key")
-    spellings = df.drop_duplicates(["key", "value"])
-    first_rows = dict(zip(spellings["value"], spellings["row"], strict=True))
-    for r in df[df.duplicated(["key", "value"])].itertuples():
-        col.add(table.label, int(r.row), shown, r.value, col.t(dup_msg),
-                col.t("hint.duplicate", row=int(first_rows[r.value])))
-    multi = spellings[spellings.duplicated("key", keep=False)]
-    for _, group in multi.groupby("key", sort=False):
-        items = [(str(v), int(r)) for v, r in zip(group["value"], group["row"], strict=True)]
+    repeat = np.ones(len(values), dtype=bool)
+    repeat[first_of_value] = False
+    first_row = np.empty(len(spelling), dtype=np.int64)
+    first_row[spelling] = rows[first_of_value]
+    for j in np.flatnonzero(repeat):
+        col.add(table.label, int(rows[j]), shown, values[j], col.t(dup_msg),
+                col.t("hint.duplicate", row=int(first_row[value_codes[j]])))
+    spelling_keys = key_codes[first_of_value]  # the key of each distinct spelling
+    counts = np.bincount(spelling_keys, minlength=len(key_uniques))
+    for k in np.flatnonzero(counts > 1):
+        firsts = np.sort(first_of_value[spelling_keys == k])
+        items = [(str(values[j]), int(rows[j])) for j in firsts]
         col.add(table.label, items[1][1], shown, items[1][0], col.t("msg.name_variants"),
                 col.t("hint.name_variants", variants=variants_text(items, col.locale)))
-    mapping = {str(k): str(v) for k, v in first["value"].items()}
-    canon = pd.Series(keys, dtype=object).map(mapping).to_numpy(dtype=object)
-    _set(table, column, np.where(have, canon, None))
+    canonical = values[first_of_key]
+    mapping = dict(zip(key_uniques, canonical, strict=True))
+    out = np.full(len(arr), None, dtype=object)
+    out[have] = canonical[key_codes]
+    _set(table, column, out)
     return mapping
 
 
 def _resolve(table: Table, column: str, aliases: Aliases, alias_column: str,
-             lookup: Callable[[str], tuple[str | None, str | None]], col: Collector) -> None:
+             lookup: Callable[[str], tuple[str | None, object]], col: Collector) -> None:
     """Replace ``column`` by what ``lookup`` returns per distinct value: (value, None) or
-    (None, hint) for a problem whose message is ``msg.unknown.<alias_column>``."""
+    (None, (message, hint)) for a problem. An unresolved value stays as typed, so later checks
+    see the cell filled (one cause, one problem: an unknown rep on a target is not also "a
+    target without a rep")."""
     if column not in table.frame:
         return
     vals = aliases.apply(table.frame[column], alias_column)
-    typed = _values(table, column)
-    arr = vals.to_numpy(dtype=object, na_value=None)
-    out, problems = per_distinct(arr, lookup, 2)
-    shown = table.header(column, col.locale)
-    unresolved = np.array([p is not None for p in problems], dtype=bool)
-    for j in np.flatnonzero(unresolved):
-        message, hint = problems[j]
-        col.add(table.label, int(table.rows[j]), shown, typed[j], message, hint)
-    # an unresolved value stays as typed: later checks see the cell filled (one cause, one
-    # problem — an unknown rep on a target is not also "a target without a rep")
-    _set(table, column, np.where(unresolved, arr, out))
+
+    def one(v: str) -> tuple[object, object]:
+        hit, problem = lookup(v)
+        return (v if problem is not None else hit), problem
+
+    out, rows, problems = map_codes(vals, one)
+    if len(rows):
+        typed = table.frame[column]
+        shown = table.header(column, col.locale)
+        for j, (message, hint) in zip(rows, problems, strict=True):
+            col.add(table.label, int(table.rows[j]), shown, typed.iloc[j], message, hint)
+    table.frame[column] = out
 
 
 def _unify(tables: list[tuple[Table, str]], key: Callable[[object], str]) -> None:
     """Every spelling of one key → the first spelling seen (tables in the given order)."""
     first: dict[str, str] = {}
     for table, column in tables:
-        for v in pd.unique(_values(table, column)):
-            if v is not None:
-                first.setdefault(key(v), v)
+        codes, uniques = distinct(table.frame[column])
+        used = codes[codes >= 0]
+        order = np.sort(np.unique(used, return_index=True)[1])  # in row order
+        for c in used[order]:
+            first.setdefault(key(uniques[c]), uniques[c])
     for table, column in tables:
-        (out,) = per_distinct(_values(table, column), lambda v: (first[key(v)],), 1)
-        _set(table, column, out)
+        out, _, _ = map_codes(table.frame[column], lambda v: (first[key(v)], None))
+        table.frame[column] = out
 
 
 def _present(tables: dict[str, Table], names: tuple[str, ...], column: str
@@ -152,8 +167,8 @@ def _teams(tables: dict[str, Table], aliases: Aliases, col: Collector) -> None:
                         col.t("msg.name_variants"),
                         col.t("hint.name_variants", variants=variants_text(items, col.locale)))
         teams = {k: v[0][0] for k, v in seen.items()}
-        (canon,) = per_distinct(arr, lambda v: (teams[name_key(v)],), 1)
-        _set(reps, "team", canon)
+        reps.frame["team"], _, _ = map_codes(reps.frame["team"],
+                                             lambda v: (teams[name_key(v)], None))
     known = list(teams.values())
 
     def lookup(v: str) -> tuple[object, object]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .codes import objects
 from .collect import Collector, Table
 
 __all__ = ["check_rules", "drop_duplicate_rows"]
@@ -64,7 +65,7 @@ def _opportunities(opp: Table, col: Collector) -> None:
                           created=f["created_date"].iloc[j].date().isoformat()))
     if "status" not in f:
         return
-    status = f["status"].to_numpy(dtype=object, na_value=None)
+    status = objects(f["status"])
     closed = np.isin(status, ["won", "lost"])
     if "close_date" in f:
         no_close = closed & f["close_date"].isna().to_numpy() & ~opp.is_bad("close_date")
