@@ -71,6 +71,7 @@ from ..settings import (
     SETTING_KEYS,
     WIN_RATE_DEFINITIONS,
     Settings,
+    setting_label,
 )
 
 __all__ = [
@@ -388,14 +389,7 @@ def _setting_value(settings: Settings, name: str, locale: str) -> str:
 
 def _setting_key(field_name: str, locale: str) -> str:
     """Key written in the Settings table: the Japanese key in ja, the field name in en."""
-    if locale == "ja":
-        from .. import settings as _settings_module
-
-        aliases = getattr(_settings_module, "_JA_KEYS", {}).get(field_name, ())
-        for alias in aliases:
-            if SETTING_KEYS.get(normalize_header(alias)) == field_name:
-                return alias
-    return field_name
+    return setting_label(field_name, locale)
 
 
 def _setting_description(field_name: str, locale: str) -> str:

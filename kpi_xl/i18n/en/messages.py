@@ -178,8 +178,6 @@ LABELS: dict[str, str] = {
     'msg.setting.twice': "'{setting}' is set twice with different values (see row {row})",
     'hint.setting.twice': 'keep one row',
     'msg.setting.invalid': 'invalid settings: {detail}',
-    'msg.alias.incomplete': 'both the value as typed and the value it means are needed',
-    'hint.alias.incomplete': 'fill both cells, or clear the row',
     'msg.alias.column': 'not a column aliases apply to',
     'msg.alias.conflict': 'the same value as typed means two different things',
     'hint.alias.conflict': "row {row} says '{other}'",

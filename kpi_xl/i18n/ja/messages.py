@@ -177,8 +177,6 @@ LABELS: dict[str, str] = {
     'msg.setting.twice': '「{setting}」が2回、別の値で設定されています（{row}行目も参照）',
     'hint.setting.twice': '1行だけにしてください',
     'msg.setting.invalid': '設定が正しくありません: {detail}',
-    'msg.alias.incomplete': '入力値と正式な値の両方が必要です',
-    'hint.alias.incomplete': '両方を入力するか、行を空にしてください',
     'msg.alias.column': '対象列として読めません',
     'msg.alias.conflict': '同じ入力値に別の正式な値が登録されています',
     'hint.alias.conflict': '{row}行目では「{other}」です',
