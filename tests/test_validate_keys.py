@@ -3,6 +3,8 @@ duplicate rows — and the located problems when they do not match."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 
@@ -224,3 +226,28 @@ def test_a_row_with_only_a_note_in_an_extra_column_is_not_blank():
     o["備考"] = [None, "後で入力"]
     ps = problems(reps=REPS, opportunities=o)
     assert {(p.row, p.problem) for p in ps} == {(3, "必須の値が空欄です")}
+
+
+# --------------------------------------------------------------------------- cell formulas
+
+
+def test_a_formula_does_not_split_a_rep_typed_with_a_full_width_space():
+    from kpi_xl.excel.udfs import KPI_SCORECARD
+
+    targets = [["担当者", "月", "指標", "目標"], ["山田 太郎", "2026-04", "売上", 2000]]
+    opps = [["商談ID", "担当者", "作成日", "状態", "完了日", "金額"],
+            ["o1", "山田\u3000太郎", dt.date(2026, 4, 1), "受注済み", dt.date(2026, 4, 20),
+             "¥1,000"]]
+    got = KPI_SCORECARD(targets, opps, "2026-04", dt.date(2026, 4, 30))
+    rows = [r for r in got[1:] if r[1] == "売上"]
+    assert [(r[0], r[2], r[3]) for r in rows] == [("山田 太郎", 2000, 1000)]
+
+
+@pytest.mark.parametrize(("word", "key"), [("全件", "all"), ("受注/失注", "closed"),
+                                           ("ALL", "all"), ("closed", "closed")])
+def test_formulas_accept_japanese_option_words(word, key):
+    from kpi_xl.excel.udfs import KPI_WIN_RATE
+
+    statuses = [["受注済み"], ["見送り"], ["商談中"]]
+    got = KPI_WIN_RATE(statuses, word)
+    assert got == pytest.approx(0.5 if key == "closed" else 1 / 3)
