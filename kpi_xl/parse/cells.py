@@ -158,6 +158,13 @@ def classify(s: pd.Series) -> Cells:
         if inferred == "string":
             codes, uniques = _strip_text(values)
             kind[codes >= 0] = TEXT
+        elif inferred in ("datetime", "datetime64", "date"):  # dates and blanks only
+            when = _to_datetime(values)
+            kind[~np.isnat(when)] = DATE
+        elif inferred in ("floating", "integer", "mixed-integer-float", "decimal"):
+            number = pd.to_numeric(pd.Series(values, dtype=object)).to_numpy(
+                dtype="float64", na_value=np.nan)
+            kind[~np.isnan(number)] = NUMBER
         elif inferred != "empty":
             kind = _element_kinds(values)
             kind[pd.isna(s).to_numpy() & (kind != TEXT)] = BLANK
