@@ -504,3 +504,18 @@ def test_main_uses_the_calling_book(monkeypatch) -> None:
     monkeypatch.setattr(macros, "generate_rep_tabs", lambda book: seen.append(book))
     macros.main()
     assert seen == ["the book"]
+
+
+def test_rows_set_aside_are_listed_on_a_check_sheet_after_a_successful_run(tmp_path) -> None:
+    frames = demo_frames()
+    targets = frames["targets"]
+    frames["targets"] = pd.concat([targets, targets.iloc[[0]]], ignore_index=True)  # pasted twice
+    book = xs.load_workbook(build_template(tmp_path / "dup.xlsx", data=frames))
+    generate_rep_tabs(book, generated_at=AT)
+    assert len(generated_sheet_names(book)) > 3  # the report was made
+    check = book.sheets["Check"]
+    rows = check.range((1, 1), (check.used_range.shape[0], 6)).options(ndim=2).value
+    assert rows[0][0] == "データとして数えなかった行"
+    row = len(targets) + 2  # the copy's row on the 目標 sheet (header on row 1)
+    assert rows[1][0] == f"目標: 1行を除外 — 前の行とまったく同じ重複行(行 {row})"
+    assert book.sheets.active.name != "Check"  # shown, not pushed in front of the report

@@ -147,7 +147,10 @@ def _write_check(book: Any, error: ValidationError | None, locale: str = "ja",
             book.sheets[name].delete()
     names = [s.name for s in book.sheets]
     title = sheet_name(CHECK_SHEET, names)
-    ws = book.sheets.add(title, after=book.sheets[names[-1]])
+    before = None
+    with contextlib.suppress(Exception):
+        before = book.sheets.active
+    ws = book.sheets.add(title, after=book.sheets[names[-1]])  # Excel activates a new sheet
     loc = error.locale if error is not None else locale
     exclusions = list(error.exclusions if error is not None else exclusions or [])
     outside = list(error.outside if error is not None else outside or [])
@@ -174,6 +177,9 @@ def _write_check(book: Any, error: ValidationError | None, locale: str = "ja",
     mark_generated(ws, _CHECK_KIND)
     if activate:
         ws.activate()
+    elif before is not None:
+        with contextlib.suppress(Exception):
+            before.activate()
     return title
 
 

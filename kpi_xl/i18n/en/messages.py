@@ -161,7 +161,7 @@ LABELS: dict[str, str] = {
     'hint.target.no_owner': 'fill one of {rep} / {team}',
     'msg.target.duplicate': 'duplicate target (same rep/team, month and metric)',
     'hint.target.duplicate': 'same as row {row}; keep one row',
-    'exclusion.duplicate_row': 'rows identical to an earlier row (counted once)',
+    'exclusion.duplicate_row': 'exact duplicates of an earlier row',
     # settings
     'msg.setting.unknown': 'unknown setting',
     'msg.setting.month': "'{setting}' must be a month number 1–12",

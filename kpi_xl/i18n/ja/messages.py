@@ -160,7 +160,7 @@ LABELS: dict[str, str] = {
     'hint.target.no_owner': '〔{rep}〕か〔{team}〕のどちらかを入力してください',
     'msg.target.duplicate': '同じ担当者/チーム・月・指標の目標がすでにあります',
     'hint.target.duplicate': '{row}行目と重複しています。1行にまとめてください',
-    'exclusion.duplicate_row': '前の行とまったく同じ行（1件として数えました）',
+    'exclusion.duplicate_row': '前の行とまったく同じ重複行',
     # settings
     'msg.setting.unknown': '設定項目として読めません',
     'msg.setting.month': '「{setting}」は1〜12の月で入力してください',
