@@ -151,7 +151,8 @@ def validate(raw: Mapping[str, object], settings: Settings | None = None,
         if named:
             col.warn(table_spec("reps").label(locale), None, None, None,
                      col.t("msg.reps.from_data"))
-    frames = {n: df.apply(to_string) for n, df in frames.items()}
+    frames = {n: pd.DataFrame({c: to_string(df[c]) for c in df.columns}, index=df.index)
+              for n, df in frames.items()}
     out = {n: conform(n, frames.get(n), st) for n in TABLE_NAMES}
     return Dataset(settings=st, source=source, exclusions=col.exclusions,
                    outside_rows=col.outside, warnings=col.warnings, **out)
