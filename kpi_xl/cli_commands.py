@@ -29,7 +29,7 @@ from .cli_report import (
 )
 from .errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, ConfigError, ValidationError
 from .i18n import text
-from .parsing import parse_dates
+from .parse import parse_dates
 
 __all__ = ["COMMAND_RUNNERS", "DATE_RANGE", "Run", "parse_as_of"]
 

@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .errors import Problem
-from .schema import TABLES, table_spec
+from .schema import CONFIG_TABLES, TABLES, table_spec
 from .settings import Settings
 
 __all__ = ["TABLE_NAMES", "Dataset", "Exclusion", "OutsideRows", "empty_table", "make_dataset"]
 
-TABLE_NAMES = tuple(n for n in TABLES if n != "settings")
+TABLE_NAMES = tuple(n for n in TABLES if n not in CONFIG_TABLES)
 
 _DTYPES = {"str": "string", "date": "datetime64[ns]", "number": "float64", "int": "Int64",
            "bool": "bool"}

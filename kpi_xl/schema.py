@@ -19,7 +19,10 @@ from dataclasses import dataclass, field
 __all__ = [
     "ACTIVITY_ALIASES",
     "ACTIVITY_LABELS",
+    "ALIASES",
+    "CONFIG_TABLES",
     "DEFAULT_STAGES",
+    "OPTION_ALIASES",
     "STAGE_ALIASES",
     "STAGE_LABELS",
     "TABLES",
@@ -27,6 +30,7 @@ __all__ = [
     "TableSpec",
     "activity_label",
     "normalize_header",
+    "option_key",
     "stage_date_column",
     "stage_label",
     "table_spec",
@@ -97,15 +101,24 @@ STAGE_LABELS: dict[str, dict[str, str]] = {
     "lost": {"en": "Lost", "ja": "失注"},
     "open": {"en": "Open", "ja": "進行中"},
 }
+# Variants users write for each stage and outcome (matched after normalize_header: NFKC, case,
+# spaces, hyphens and dots ignored). ``won`` / ``lost`` / ``open`` double as the Status values.
 STAGE_ALIASES: dict[str, tuple[str, ...]] = {
-    "approach": ("アプローチ", "approach", "prospecting", "初回接触"),
-    "hearing": ("情報収集", "ヒアリング", "hearing", "information gathering", "discovery",
-                "qualification", "engaging"),
-    "proposal": ("提案", "proposal", "提案中"),
-    "closing": ("クロージング", "closing", "negotiation", "交渉"),
-    "won": ("受注", "won", "closed won", "成約", "win"),
-    "lost": ("失注", "lost", "closed lost", "loss"),
-    "open": ("進行中", "open", "商談中", "active"),
+    "approach": ("アプローチ", "アプローチ中", "approach", "prospecting", "初回接触", "初回訪問",
+                 "リード", "lead", "新規接触"),
+    "hearing": ("情報収集", "ヒアリング", "ヒアリング中", "ヒヤリング", "hearing",
+                "information gathering", "discovery", "qualification", "engaging",
+                "ニーズ把握", "課題把握", "要件確認"),
+    "proposal": ("提案", "proposal", "提案中", "提案済", "提案済み", "見積提示", "見積提出",
+                 "見積中", "提案書提出"),
+    "closing": ("クロージング", "クロージング中", "closing", "negotiation", "交渉", "交渉中",
+                "条件交渉", "最終交渉", "稟議中", "契約交渉"),
+    "won": ("受注", "won", "closed won", "成約", "win", "受注済", "受注済み", "成約済",
+            "成約済み", "契約", "契約済", "契約済み", "受注確定"),
+    "lost": ("失注", "lost", "closed lost", "loss", "見送り", "見送", "見送済", "不成立",
+             "辞退", "失注済", "失注済み", "他社決定", "不採用", "ロスト", "案件消滅"),
+    "open": ("進行中", "open", "商談中", "active", "対応中", "検討中", "継続", "継続中",
+             "in progress", "未完了", "オープン"),
 }
 
 REPS = TableSpec(
@@ -217,11 +230,29 @@ SETTINGS = TableSpec(
     description="Key/value settings; see kpi_xl.settings.",
 )
 
+ALIASES = TableSpec(
+    "aliases", "Aliases", "表記ゆれ",
+    aliases=("alias", "表記揺れ", "表記ゆれ一覧", "別名", "読み替え"),
+    columns=(
+        C("typed", "str", True, "As typed", "入力値", ("value as typed", "typed", "表記", "別表記",
+                                                    "入力された値", "from", "alias")),
+        C("canonical", "str", True, "Means", "正式な値", ("canonical", "means", "正しい値",
+                                                      "統一後", "読み替え後", "to")),
+        C("column", "str", False, "Column", "対象列", ("applies to", "対象", "項目", "列")),
+    ),
+    description="Spelling variants the user adds: a value as typed and the value it means "
+                "(a rep, customer, status, stage, activity type …), optionally for one column.",
+)
+
 TABLES: dict[str, TableSpec] = {
     t.name: t
-    for t in (SETTINGS, REPS, TARGETS, ACTIVITIES, OPPORTUNITIES_BASE, STAGE_HISTORY, CUSTOMERS,
-              ORDERS, EXTERNAL)
+    for t in (SETTINGS, ALIASES, REPS, TARGETS, ACTIVITIES, OPPORTUNITIES_BASE, STAGE_HISTORY,
+              CUSTOMERS, ORDERS, EXTERNAL)
 }
+
+
+#: Tables that configure kpi_xl rather than hold data (not part of a Dataset).
+CONFIG_TABLES: tuple[str, ...] = ("settings", "aliases")
 
 
 def stage_date_column(stage: str) -> str:
@@ -260,13 +291,46 @@ ACTIVITY_LABELS: dict[str, dict[str, str]] = {
     "proposal": {"en": "Proposal", "ja": "提案"},
 }
 ACTIVITY_ALIASES: dict[str, tuple[str, ...]] = {
-    "call": ("call", "calls", "phone", "電話", "架電", "テレアポ", "コール"),
-    "visit": ("visit", "visits", "訪問", "往訪", "face to face"),
-    "meeting": ("meeting", "meetings", "打合せ", "打ち合わせ", "面談", "会議", "web会議",
-                "online meeting"),
-    "email": ("email", "e-mail", "mail", "emails", "メール"),
-    "proposal": ("proposal", "proposals", "提案", "提案書", "見積", "見積提出"),
+    "call": ("call", "calls", "phone", "電話", "架電", "テレアポ", "コール", "TEL", "tel",
+             "電話営業", "電話連絡", "phone call", "telephone", "入電", "受電"),
+    "visit": ("visit", "visits", "訪問", "往訪", "客先訪問", "外訪", "face to face", "訪問営業",
+              "営業訪問", "飛び込み"),
+    "meeting": ("meeting", "meetings", "打合せ", "打ち合わせ", "打合わせ", "面談", "会議",
+                "web会議", "オンライン商談", "オンライン会議", "online meeting", "来社", "来訪",
+                "商談", "mtg", "zoom", "teams"),
+    "email": ("email", "e-mail", "mail", "emails", "メール", "eメール", "電子メール",
+              "メール送付"),
+    "proposal": ("proposal", "proposals", "提案", "提案書", "提案書提出", "見積", "見積提出",
+                 "見積書", "見積書提出", "プレゼン", "presentation"),
 }
+
+
+# Words users write for the named options of metric definitions (settings and KPI_ formulas).
+OPTION_ALIASES: dict[str, tuple[str, ...]] = {
+    "closed": ("受注/失注", "受注・失注", "完了のみ", "クローズのみ", "決着済み", "成否確定"),
+    "all": ("全件", "すべて", "全て", "全商談", "進行中を含む"),
+    "cohort": ("コホート", "コホート基準"),
+    "period": ("期間", "期間基準", "期間ベース"),
+    "mean": ("平均", "平均値", "average"),
+    "median": ("中央値", "メジアン"),
+    "count": ("件数", "数"),
+    "active_at_start": ("期首稼働", "期首基準", "期首"),
+    "inclusive": ("期中を含む", "期中含む", "包括"),
+    "year_over_year": ("前年同期", "前年同期比", "前年比"),
+    "previous_period": ("前期間", "直前期間", "前期"),
+    "won_deals": ("受注商談", "商談", "受注した商談"),
+    "orders": ("受注実績", "実績"),
+}
+
+
+def option_key(text: object, allowed: tuple[str, ...] | list[str]) -> str | None:
+    """The option among ``allowed`` that ``text`` names (its key in any case, or a Japanese
+    word from :data:`OPTION_ALIASES`: 全件 → all, 平均 → mean), else None."""
+    norm = normalize_header(text)
+    for key in allowed:
+        if norm in {normalize_header(a) for a in (key, *OPTION_ALIASES.get(key, ()))}:
+            return key
+    return None
 
 
 def activity_label(kind: str, locale: str = "en") -> str:

@@ -8,9 +8,11 @@ or Japanese (see ``SETTING_KEYS``).
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field, fields, replace
 
 from .errors import ConfigError
+from .i18n import text
 from .schema import DEFAULT_STAGES, STAGE_ALIASES, normalize_header
 
 __all__ = [
@@ -21,6 +23,7 @@ __all__ = [
     "SETTING_KEYS",
     "WIN_RATE_DEFINITIONS",
     "Settings",
+    "setting_label",
 ]
 
 WIN_RATE_DEFINITIONS = {
@@ -75,8 +78,9 @@ class Settings:
     extra: dict[str, str] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
+        _check_types(self)
         problems = []
-        if not 1 <= int(self.fiscal_year_start) <= 12:
+        if not 1 <= self.fiscal_year_start <= 12:
             problems.append(f"fiscal_year_start must be a month 1-12, not {self.fiscal_year_start}")
         if self.locale not in ("ja", "en"):
             problems.append(f"locale must be 'ja' or 'en', not {self.locale!r}")
@@ -166,6 +170,45 @@ class Settings:
 
     def with_overrides(self, **changes: object) -> Settings:
         return replace(self, **changes)
+
+
+def _whole(v: object) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _check_types(s: Settings) -> None:
+    """A ConfigError naming the field for a value of the wrong type (``Settings(
+    fiscal_year_start="4")``, ``4.5``, ``stages=","``), instead of a TypeError later."""
+    checks = (
+        ("fiscal_year_start", "month", _whole(s.fiscal_year_start)),
+        ("churn_inactive_months", "whole", _whole(s.churn_inactive_months)),
+        ("conversion_window_days", "optional_whole", s.conversion_window_days is None or (
+            _whole(s.conversion_window_days) and s.conversion_window_days >= 1)),
+        ("at_risk_interval_factor", "number", isinstance(s.at_risk_interval_factor, (int, float))
+         and not isinstance(s.at_risk_interval_factor, bool)
+         and math.isfinite(s.at_risk_interval_factor)),
+        ("at_risk_drop", "number", isinstance(s.at_risk_drop, (int, float))
+         and not isinstance(s.at_risk_drop, bool) and math.isfinite(s.at_risk_drop)),
+        ("stages", "names", isinstance(s.stages, tuple)
+         and all(isinstance(x, str) and x.strip() for x in s.stages)),
+        ("activity_types", "names", isinstance(s.activity_types, tuple)
+         and all(isinstance(x, str) and x.strip() for x in s.activity_types)),
+    )
+    for name, expected, ok in checks:
+        if not ok:
+            raise ConfigError(text("api.setting_type", "en", name=name,
+                                   expected=text(f"api.expected.{expected}", "en"),
+                                   value=repr(getattr(s, name))))
+
+
+def setting_label(name: str, locale: str) -> str:
+    """A setting as the Settings sheet shows it: its Japanese key (期首月) in ``ja``, the field
+    name in ``en``."""
+    if locale == "ja":
+        for alias in _JA_KEYS.get(name, ()):
+            if SETTING_KEYS.get(normalize_header(alias)) == name:
+                return alias
+    return name
 
 
 # Settings sheet keys (normalized en/ja) → field names.

@@ -59,7 +59,7 @@ def test_bad_input_prints_the_validation_report_and_exits_3(tmp_path):
                   "Status": ["won"]}).to_csv(tmp_path / "opportunities.csv", index=False)
     code, out, err = run("metrics", str(tmp_path))
     assert code == 3 and out == ""
-    assert "Opportunities" in err or "商談" in err
+    assert "opportunities.csv, row 2" in err  # the file the user opens
     assert "row 2" in err and "unknown rep" in err and "not a valid date" in err
     assert "Traceback" not in err
 

@@ -11,12 +11,12 @@ import pytest
 from kpi_xl.dataset import TABLE_NAMES, conform, make_dataset
 from kpi_xl.demo import DATA_DIR, build, demo_frames, demo_roles, generate, write_csv
 from kpi_xl.demo.generator import DEFAULT_END, LEAVER, SUCCESSOR
-from kpi_xl.schema import TABLES, table_spec
+from kpi_xl.schema import CONFIG_TABLES, TABLES, table_spec
 from kpi_xl.settings import Settings
 
 END = pd.Timestamp(DEFAULT_END)
 START = pd.Timestamp("2024-12-01")  # first day of the 24 months ending 2026-11-20
-ALL_TABLES = tuple(TABLES)
+ALL_TABLES = (*(n for n in TABLES if n not in CONFIG_TABLES), "settings")
 
 
 @pytest.fixture(scope="module")

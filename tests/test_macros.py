@@ -19,7 +19,7 @@ from kpi_xl.demo import demo_frames
 from kpi_xl.excel import macros
 from kpi_xl.excel.macros import CHECK_COLUMNS, generate_rep_tabs, read_tables
 from kpi_xl.excel.template import build_template
-from kpi_xl.readers import read_workbook
+from kpi_xl.read import read_workbook
 from kpi_xl.report.layout import build_report
 from kpi_xl.report.model import Chart, Column, Conditional, Report, Series, Sheet, Table
 from kpi_xl.report.naming import GENERATED_NAME
@@ -345,16 +345,17 @@ def test_validation_errors_go_to_check_sheet_and_alert(bad_path) -> None:
     assert _snapshot(book)[:-1] == before  # nothing else touched
     check = book.sheets["Check"]
     rows = check.range((1, 1), (check.used_range.shape[0], 6)).options(ndim=2).value
-    assert rows[0] == list(CHECK_COLUMNS)
+    assert rows[0] == ["シート", "行", "列", "入力値", "問題", "対処"]  # the book is Japanese
+    assert len(CHECK_COLUMNS) == 6
     problems = {r[4]: r for r in rows[1:]}
     assert len(rows) - 1 == 2
-    neg = problems["negative amount"]
+    neg = problems["金額がマイナスです"]
     orders = book.sheets[neg[0]]
     assert orders.range((int(neg[1]), 1), (int(neg[1]), 6)).value.count(-5.0) == 1
     assert any(r[3] == "bogus" for r in rows[1:])
     assert book.sheets.active.name == "Check"
     (alert,) = book.app._alerts
-    assert "2 problems" in alert["prompt"] and "Check" in alert["prompt"]
+    assert "入力に2件の問題" in alert["prompt"] and "「Check」シート" in alert["prompt"]
     assert alert["mode"] == "critical"
     assert book.app.screen_updating is True
 
@@ -503,3 +504,18 @@ def test_main_uses_the_calling_book(monkeypatch) -> None:
     monkeypatch.setattr(macros, "generate_rep_tabs", lambda book: seen.append(book))
     macros.main()
     assert seen == ["the book"]
+
+
+def test_rows_set_aside_are_listed_on_a_check_sheet_after_a_successful_run(tmp_path) -> None:
+    frames = demo_frames()
+    targets = frames["targets"]
+    frames["targets"] = pd.concat([targets, targets.iloc[[0]]], ignore_index=True)  # pasted twice
+    book = xs.load_workbook(build_template(tmp_path / "dup.xlsx", data=frames))
+    generate_rep_tabs(book, generated_at=AT)
+    assert len(generated_sheet_names(book)) > 3  # the report was made
+    check = book.sheets["Check"]
+    rows = check.range((1, 1), (check.used_range.shape[0], 6)).options(ndim=2).value
+    assert rows[0][0] == "データとして数えなかった行"
+    row = len(targets) + 2  # the copy's row on the 目標 sheet (header on row 1)
+    assert rows[1][0] == f"目標: 1行を除外 — 前の行とまったく同じ重複行(行 {row})"
+    assert book.sheets.active.name != "Check"  # shown, not pushed in front of the report

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kpi_xl.parsing import parse_bool, parse_dates, parse_numbers, parse_text
+from kpi_xl.parse import parse_bool, parse_dates, parse_numbers, parse_text
 
 T = pd.Timestamp
 

@@ -169,7 +169,7 @@ def test_invalid_input_leaves_the_book_untouched(tmp_path):
     frames["opportunities"] = opp
     book = build_template(tmp_path / "bad.xlsx", data=frames)
     before = book.read_bytes()
-    with pytest.raises(ValidationError, match="unknown rep"):
+    with pytest.raises(ValidationError, match="担当者シートにない担当者です"):
         refresh(book)
     assert book.read_bytes() == before
     assert main(["refresh", str(book), "--quiet"]) == 3

@@ -158,7 +158,7 @@ def test_every_input_table_is_a_listobject_with_localized_headers(books, locale)
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_table_names_resolve_with_the_readers_lookup(books, locale):
-    from kpi_xl.readers import resolve_table_name
+    from kpi_xl.read import resolve_table_name
 
     for tname in _tables(_open(books[(locale, False)])):
         assert resolve_table_name(tname) is not None, tname
@@ -303,14 +303,14 @@ def test_defined_names_resolve_to_existing_ranges(books, locale):
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_activity_type_list_is_split_from_the_setting(books, locale):
-    from kpi_xl.validate import _activity_key
+    from kpi_xl.validate import activity_key
 
     path = books[(locale, False)]
     values = _name_values(openpyxl.load_workbook(path), "kpi_activity_types")
     assert all(isinstance(v, str) and v.startswith("=") for v in values)  # formulas…
     cached = _name_values(openpyxl.load_workbook(path, data_only=True), "kpi_activity_types")
     types_ = [v for v in cached if v]  # … with cached results
-    assert [_activity_key(v, Settings().activity_types) for v in types_] == list(
+    assert [activity_key(v, Settings().activity_types) for v in types_] == list(
         Settings().activity_types)
     assert "tblSettings[" in values[0]
 

@@ -531,10 +531,10 @@ def test_funnel_english_headers_give_english_labels():
 @pytest.mark.parametrize(("table", "expected"), [
     ([[None]], "#KPI! opportunities_table is empty: select the table with its header row"),
     ([["商談ID", "担当者", "作成日", "状態"], ["o1", "A", "someday", "受注"]],
-     "#KPI! 商談, row 2, column '作成日': not a valid date (value: 'someday') — write dates like "
-     "2026-04-01, 2026/4/1 or 2026年4月1日 (+1 more problem)"),
-    ([["商談ID", "作成日"]], "#KPI! 商談, row 1, column '担当者': missing required column — "
-                          "columns found: '商談ID', '作成日' (+1 more problem)"),
+     "#KPI! 商談シート 2行目 〔作成日〕: 日付として読めません（値: someday）— 例: 2026/4/1 / "
+     "2026年4月1日 / 令和8年4月1日 / R8.4.1 (+1 more problem)"),
+    ([["商談ID", "作成日"]], "#KPI! 商談シート 1行目 〔担当者〕: 必須の列がありません — "
+                          "見つかった列: '商談ID'、'作成日' (+1 more problem)"),
 ])
 def test_funnel_bad_tables_are_error_texts(table, expected):
     assert KPI_FUNNEL(table) == expected

@@ -45,105 +45,109 @@ def test_valid_input_gives_typed_tables():
 
 def test_missing_required_column_names_the_closest_header():
     err = problems(opportunities=opp().rename(columns={"Status": "Statuss"}))
-    one(err, table="商談", row=1, column="状態",
+    one(err, table="Opportunities", row=1, column="Status",
         problem="missing required column", hint="'Statuss'")
 
 
 def test_missing_required_column_lists_the_columns_found():
     err = problems(orders=pd.DataFrame({"Date": ["2026-04-01"], "Customer ID": ["C1"]}))
-    one(err, table="受注実績", column="金額", hint="columns found: 'Date', 'Customer ID'")
+    one(err, table="Orders", column="Amount", hint="columns found: 'Date', 'Customer ID'")
 
 
 def test_unparseable_date_names_row_and_column_as_written():
     err = problems(opportunities=opp(Created=["2026-04-01", "4月2日頃"]))
-    p = one(err, table="商談", row=3, column="Created", problem="not a valid date")
+    p = one(err, table="Opportunities", row=3, column="Created", problem="not a valid date")
     assert p.value == "4月2日頃" and "2026/4/1" in p.hint
 
 
 def test_unparseable_number():
     err = problems(opportunities=opp(Amount=["¥1,000", "ten"]))
-    one(err, table="商談", row=3, column="Amount", problem="not a valid number", hint="¥1,200,000")
+    one(err, table="Opportunities", row=3, column="Amount", problem="not a valid number",
+        hint="¥1,200,000")
 
 
 def test_unknown_rep_suggests_the_closest_rep():
     err = problems(opportunities=opp(Rep=["佐藤 美咲", "Emily Carte"]))
-    one(err, table="商談", row=3, column="Rep", problem="unknown rep",
+    one(err, table="Opportunities", row=3, column="Rep", problem="unknown rep",
         hint="did you mean 'Emily Carter'?")
 
 
 def test_unknown_stage_and_status():
     err = problems(opportunities=opp(Status=["won", "pending"], Stage=["提案", "Propsal"]))
-    one(err, table="商談", row=3, column="Status", problem="unknown status")
-    one(err, table="商談", row=3, column="Stage", problem="unknown stage",
+    one(err, table="Opportunities", row=3, column="Status", problem="unknown status")
+    one(err, table="Opportunities", row=3, column="Stage", problem="unknown stage",
         hint="did you mean 'Proposal'?")
 
 
 def test_duplicate_ids_point_to_the_first_use():
     err = problems(opportunities=opp(**{"Opportunity ID": ["O1", "O1"]}))
-    one(err, table="商談", row=3, column="Opportunity ID", problem="duplicate id",
+    one(err, table="Opportunities", row=3, column="Opportunity ID", problem="duplicate id",
         hint="first used in row 2")
 
 
 def test_negative_amount():
     err = problems(opportunities=opp(Amount=["-1", "5"]))
-    one(err, table="商談", row=2, column="Amount", problem="negative amount")
+    one(err, table="Opportunities", row=2, column="Amount", problem="negative amount")
 
 
 def test_close_before_created():
     err = problems(opportunities=opp(**{"Close date": ["2026-03-01", None]}))
-    one(err, table="商談", row=2, column="Close date", problem="close date before created date",
-        hint="created 2026-04-01")
+    one(err, table="Opportunities", row=2, column="Close date",
+        problem="close date before created date", hint="created 2026-04-01")
 
 
 def test_closed_deal_needs_a_close_date():
     err = problems(opportunities=opp(**{"Close date": [None, None]}))
-    one(err, table="商談", row=2, column="Close date", problem="won deal without a close date")
+    one(err, table="Opportunities", row=2, column="Close date",
+        problem="won deal without a close date")
 
 
 def test_target_for_unknown_metric_suggests_the_known_one():
     t = pd.DataFrame({"担当者": ["佐藤 美咲"], "月": ["2026-04"], "指標": ["訪問回数"],
                       "目標": [20]})
     err = problems(targets=t)
-    one(err, table="目標", row=2, column="指標", problem="unknown metric",
-        hint="did you mean '訪問数'?")
+    one(err, table="目標", row=2, column="指標", problem="指標として読めません",
+        hint="「訪問数」のことですか?")
 
 
 def test_target_needs_rep_or_team_and_known_team():
     t = pd.DataFrame({"Rep": [None, None], "Team": [None, "大阪"], "Month": ["2026-04"] * 2,
                       "Metric": ["revenue"] * 2, "Target": [1, 2]})
     err = problems(targets=t)
-    one(err, table="目標", row=2, problem="a target needs a rep or a team")
-    one(err, table="目標", row=3, column="Team", problem="unknown team")
+    one(err, table="Targets", row=2, problem="a target needs a rep or a team")
+    one(err, table="Targets", row=3, column="Team", problem="unknown team")
 
 
 def test_unknown_customer_in_orders_when_customers_are_listed():
     cu = pd.DataFrame({"Customer ID": ["C001", "C002"]})
     od = pd.DataFrame({"Date": ["2026-04-01"], "Customer ID": ["C0001"], "Amount": [5]})
     err = problems(customers=cu, orders=od)
-    one(err, table="受注実績", row=2, column="Customer ID", problem="unknown customer")
+    one(err, table="Orders", row=2, column="Customer ID", problem="unknown customer")
 
 
 def test_unknown_activity_type():
     a = pd.DataFrame({"Date": ["2026-04-01"], "Rep": ["佐藤 美咲"], "Activity type": ["訪門"]})
     err = problems(activities=a)
-    one(err, table="活動", row=2, column="Activity type", problem="unknown activity type")
+    one(err, table="Activities", row=2, column="Activity type", problem="unknown activity type",
+        hint="did you mean '訪問'?")
 
 
 def test_unknown_setting_key_and_bad_definition():
     s = pd.DataFrame({"Setting": ["win_rate_definiton", "churn_definition"],
                       "Value": ["all", "sometimes"]})
     err = problems(settings=s)
-    one(err, table="設定", row=2, problem="unknown setting",
+    one(err, table="Settings", row=2, problem="unknown setting",
         hint="did you mean 'win_rate_definition'?")
-    one(err, table="設定", problem="churn_definition must be one of ['active_at_start', "
-                                   "'inclusive'], not 'sometimes'")
+    one(err, table="Settings", row=3, column="Value", value="sometimes",
+        problem="not a value 'churn_definition' takes", hint="active_at_start / inclusive")
 
 
 def test_every_problem_is_reported_at_once():
     err = problems(opportunities=opp(Amount=["x", "-3"], Rep=["nobody", "Emily Carter"]))
     assert len(err.problems) == 3
     assert "3 problems" in str(err)
-    assert list(err.table().columns) == ["table", "row", "column", "value", "problem", "hint"]
+    assert list(err.table().columns) == ["sheet", "row", "column", "value as typed", "problem",
+                                         "hint"]
 
 
 def test_blank_trailing_rows_are_ignored_and_inner_blank_rows_counted():

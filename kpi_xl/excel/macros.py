@@ -14,11 +14,15 @@ What the button does, on the open workbook (nothing is saved — the user saves)
    header and stray cells are handled as in a file. Row numbers are the sheet's, so problems
    point at the row the user sees;
 2. validates them (:func:`kpi_xl.validate.validate`). On problems it writes every one of them
-   to a sheet named ``Check`` (columns table, row, column, value, problem, hint; created or
-   replaced, marked as generated so the next successful run removes it), activates it and
-   shows a message box — the report sheets and every other sheet are left as they are;
+   to a sheet named ``Check`` (columns sheet, row, column, value as typed, problem, hint, in
+   the book's language; then the rows not counted as data and the rows read outside an Excel
+   table; created or replaced, marked as generated so the next successful run removes it),
+   activates it and shows a message box — the report sheets and every other sheet are left as
+   they are;
 3. otherwise builds the report and replaces the generated sheets
-   (:func:`kpi_xl.report.render_xlwings.render_book`).
+   (:func:`kpi_xl.report.render_xlwings.render_book`); when rows were excluded (blank,
+   duplicate, total rows …) or read outside an Excel table, a Check sheet lists them (not
+   activated).
 
 The message box is ``book.app.alert`` (xlwings ≥ 0.27.13 on desktop Excel); on a runtime that
 has none, or when it fails, the ``Check`` sheet is the only report. Progress goes to Excel's
@@ -33,7 +37,10 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from ..errors import KpiXlError, ValidationError
+import pandas as pd
+
+from ..errors import TABLE_COLUMNS, KpiXlError, ValidationError
+from ..i18n import exclusion_text, outside_text, text
 from ..progress import on_step
 from ..read import (
     DEFAULT_LIMITS,
@@ -48,12 +55,12 @@ from ..read import (
 from ..report.layout import build_report
 from ..report.naming import GENERATED_NAME, sheet_name
 from ..report.render_xlwings import excel_text, generated_sheet_names, mark_generated, render_book
-from ..validate import validate
+from ..validate import book_locale, validate
 
 __all__ = ["CHECK_COLUMNS", "CHECK_SHEET", "generate_rep_tabs", "main", "read_tables"]
 
 CHECK_SHEET = "Check"
-CHECK_COLUMNS = ("table", "row", "column", "value", "problem", "hint")
+CHECK_COLUMNS = TABLE_COLUMNS  # labels: problems.col.<name> in the book's language
 _CHECK_KIND = "check"
 _ALERT_TITLE = "kpi_xl"
 _ALERT_LINES = 15
@@ -156,24 +163,50 @@ def _alert(book: Any, prompt: str) -> None:
 # --------------------------------------------------------------------------- Check sheet
 
 
-def _write_check(book: Any, error: ValidationError) -> str:
-    """Create or replace the Check sheet listing every problem; return its name."""
+def _write_check(book: Any, error: ValidationError | None, locale: str = "ja",
+                 exclusions: list[Any] | None = None, outside: list[Any] | None = None,
+                 activate: bool = True) -> str:
+    """Create or replace the Check sheet: every problem (localised columns sheet, row, column,
+    value as typed, problem, hint), then the rows not counted as data and the rows read outside
+    an Excel table; return its name."""
     for name in generated_sheet_names(book):
         if _is_check(book.sheets[name]):
             book.sheets[name].delete()
     names = [s.name for s in book.sheets]
     title = sheet_name(CHECK_SHEET, names)
-    ws = book.sheets.add(title, after=book.sheets[names[-1]])
-    rows = [list(CHECK_COLUMNS)]
-    for p in error.problems:
-        rows.append([p.table, p.row, p.column, p.value, p.problem, p.hint])
+    before = None
+    with contextlib.suppress(Exception):
+        before = book.sheets.active
+    ws = book.sheets.add(title, after=book.sheets[names[-1]])  # Excel activates a new sheet
+    loc = error.locale if error is not None else locale
+    exclusions = list(error.exclusions if error is not None else exclusions or [])
+    outside = list(error.outside if error is not None else outside or [])
+    rows: list[list[Any]] = []
+    bold: list[int] = []
+    if error is not None:
+        table = error.table(loc)
+        bold.append(1)
+        rows.append(list(table.columns))
+        rows += [[None if pd.isna(v) else v for v in r] for r in table.itertuples(index=False)]
+    for key, items, line in (("problems.excluded", exclusions, exclusion_text),
+                             ("problems.outside", outside, outside_text)):
+        if items:
+            if rows:
+                rows.append([None] * len(CHECK_COLUMNS))
+            bold.append(len(rows) + 1)
+            rows.append([text(key, loc)] + [None] * (len(CHECK_COLUMNS) - 1))
+            rows += [[line(e, loc)] + [None] * (len(CHECK_COLUMNS) - 1) for e in items]
     ws.range((1, 1)).value = [[excel_text(v) if isinstance(v, str) else _plain(v) for v in r]
                               for r in rows]
-    header = ws.range((1, 1), (1, len(CHECK_COLUMNS)))
-    header.font.bold = True
+    for r in bold:
+        ws.range((r, 1), (r, len(CHECK_COLUMNS))).font.bold = True
     ws.autofit("c")
     mark_generated(ws, _CHECK_KIND)
-    ws.activate()
+    if activate:
+        ws.activate()
+    elif before is not None:
+        with contextlib.suppress(Exception):
+            before.activate()
     return title
 
 
@@ -192,12 +225,11 @@ def _is_check(sheet: Any) -> bool:
 
 
 def _alert_text(error: ValidationError, sheet: str) -> str:
-    n = len(error.problems)
-    lines = [f"{n} problem{'s' if n != 1 else ''} in the input — nothing was generated.",
-             f"Every problem is listed on the sheet '{sheet}'.", ""]
+    n, loc = len(error.problems), error.locale
+    lines = [text("check.alert", loc, count=n, sheet=sheet), ""]
     lines += [p.format() for p in error.problems[:_ALERT_LINES]]
     if n > _ALERT_LINES:
-        lines.append(f"… and {n - _ALERT_LINES} more")
+        lines.append(text("check.more", loc, count=n - _ALERT_LINES))
     return "\n".join(lines)
 
 
@@ -215,7 +247,8 @@ def generate_rep_tabs(book: Any, *, generated_at: dt.datetime | None = None) -> 
     with _app_state(book) as app:
         _status(app, "kpi_xl: reading the input tables…")
         try:
-            ds = validate(read_tables(book), source=book.name)
+            raws = read_tables(book)
+            ds = validate(raws, source=book.name)
         except ValidationError as exc:
             sheet = _write_check(book, exc)
             _alert(book, _alert_text(exc, sheet))
@@ -229,6 +262,9 @@ def generate_rep_tabs(book: Any, *, generated_at: dt.datetime | None = None) -> 
 
         report = build_report(ds, generated_at=generated_at)
         render_book(book, report, progress=on_step(progress))
+        if ds.exclusions or ds.outside_rows:
+            _write_check(book, None, book_locale(raws), ds.exclusions, ds.outside_rows,
+                         activate=False)
 
 
 def main() -> None:

@@ -8,7 +8,9 @@ Layout (sheet names follow the locale, see :func:`sheet_names`):
 2. Settings (設定): the key/value table ``tblSettings`` (every :class:`~kpi_xl.settings.Settings`
    field with its value and a description of the allowed values) and, to its right, the lists
    the dropdowns use (defined names ``kpi_activity_types``, ``kpi_statuses``, ``kpi_stages``,
-   ``kpi_stage_history_stages``, ``kpi_metrics``);
+   ``kpi_stage_history_stages``, ``kpi_metrics``) and the alias table ``tblAliases`` (表記ゆれ:
+   value as typed → the value it means, optionally for one column; explained in header
+   comments and on the how-to sheet);
 3. one sheet per input table of :mod:`kpi_xl.schema` (Reps, Targets, Activities, Opportunities,
    StageHistory, Customers, Orders, External), each holding one Excel table named ``tbl`` +
    the English label without spaces (``tblStageHistory``) at A1 with the localized headers,
@@ -69,6 +71,7 @@ from ..settings import (
     SETTING_KEYS,
     WIN_RATE_DEFINITIONS,
     Settings,
+    setting_label,
 )
 
 __all__ = [
@@ -148,6 +151,19 @@ _TEXT = {
             ("外部要因", "「外部要因」シートにデータがある場合のみ: 外部要因と業績の推移"),
         ),
         "settings_h": ("", "", "説明"),
+        "aliases_h": "表記ゆれ（読み替え）",
+        "aliases": "社内でよく使う別の書き方を登録すると、その値として読み取ります。設定シートの"
+                   "「表記ゆれ」表に 1 行ずつ「入力値」（実際に入力される書き方）と「正式な値」"
+                   "（担当者シートの担当者名、顧客IDまたは顧客名、ドロップダウンの値など）を入力"
+                   "します。「対象列」（担当者、チーム、顧客、商品、セグメント、流入経路、状態、"
+                   "ステージ、活動種別、指標）を入れるとその列だけに、空欄ならすべての列に使います。"
+                   "全角・半角、大文字・小文字、スペースの違いは登録しなくても同じ値とみなします。"
+                   "ＴＥＬ・架電（電話）、往訪（訪問）、来社・面談（打合せ）、受注済み・成約（受注）、"
+                   "見送り（失注）、株式会社・(株)・㈱ の有無などはあらかじめ読み替えます。"
+                   "例: 入力値「青葉」→ 正式な値「株式会社青葉商事」、対象列「顧客」。",
+        "aliases_notes": ("実際に入力される書き方（例: 青葉、アポ電）",
+                          "読み替える値（担当者名、顧客ID/顧客名、ドロップダウンの値など）",
+                          "この列だけに使う場合の列名（空欄 = すべての列）"),
         "lists_h": "ドロップダウンの選択肢",
         "allowed": "選択肢",
     },
@@ -184,6 +200,20 @@ _TEXT = {
                          "the trends"),
         ),
         "settings_h": ("", "", "Description"),
+        "aliases_h": "Aliases (spelling variants)",
+        "aliases": "Spellings your office uses are read as the value they mean once listed in "
+                   "the Aliases table on the Settings sheet: one row per spelling, 'As typed' "
+                   "(how it is written) and 'Means' (a rep of the Reps sheet, a customer ID or "
+                   "name, a dropdown value …). 'Column' (Rep, Team, Customer, Product, "
+                   "Segment, Lead source, Status, Stage, Activity type, Metric) limits the row "
+                   "to that column; blank applies it everywhere. Full-/half-width, case and "
+                   "space differences need no row. Built in already: TEL / 架電 (call), 往訪 "
+                   "(visit), 来社 / 面談 (meeting), 受注済み / 成約 (won), 見送り (lost), company "
+                   "names with or without 株式会社 / (株) / ㈱ / Inc. Example: As typed 'Aoba' → "
+                   "Means 'Aoba Trading Co., Ltd.', Column 'Customer'.",
+        "aliases_notes": ("How the value is typed (e.g. Aoba, cold call)",
+                          "The value it means (a rep, a customer ID or name, a dropdown value)",
+                          "Limit to this column (blank = every column)"),
         "lists_h": "Dropdown lists",
         "allowed": "Allowed",
     },
@@ -359,14 +389,7 @@ def _setting_value(settings: Settings, name: str, locale: str) -> str:
 
 def _setting_key(field_name: str, locale: str) -> str:
     """Key written in the Settings table: the Japanese key in ja, the field name in en."""
-    if locale == "ja":
-        from .. import settings as _settings_module
-
-        aliases = getattr(_settings_module, "_JA_KEYS", {}).get(field_name, ())
-        for alias in aliases:
-            if SETTING_KEYS.get(normalize_header(alias)) == field_name:
-                return alias
-    return field_name
+    return setting_label(field_name, locale)
 
 
 def _setting_description(field_name: str, locale: str) -> str:
@@ -582,7 +605,10 @@ class _Builder:
             ws.write_string(row, 0, spec.label(self.locale), f.label)
             ws.write_string(row, 1, desc, f.wrap)
             row += 1
-        row += 1
+        ws.write_string(row, 0, TABLES["aliases"].label(self.locale), f.label)
+        ws.write_string(row, 1, t["aliases"], f.wrap)
+        ws.set_row(row, 96)
+        row += 2
         ws.write_string(row, 0, t["outputs_h"], f.section)
         row += 1
         for name, desc in t["outputs"]:
@@ -649,6 +675,35 @@ class _Builder:
                 n = len(values)
             letter = xl_col_to_name(col)
             self.wb.define_name(name, f"='{sheet}'!${letter}$2:${letter}${n + 1}")
+        self.aliases_table(ws, 4 + len(lists) + 1)
+
+    def aliases_table(self, ws, first_col: int) -> None:
+        """The alias table (表記ゆれ, ``tblAliases``) right of the dropdown lists: value as typed →
+        the value it means, optionally for one column (see :mod:`kpi_xl.validate.aliases`)."""
+        spec = TABLES["aliases"]
+        f, loc = self.f, self.locale
+        frame = self.data.get("aliases")
+        rows: list[list[str]] = []
+        if frame is not None:
+            for r in frame.itertuples(index=False):
+                rows.append(["" if _is_missing(getattr(r, c.name, None)) else
+                             str(getattr(r, c.name)) for c in spec.columns])
+        headers = [c.label(loc) for c in spec.columns]
+        last = first_col + len(headers) - 1
+        ws.add_table(0, first_col, max(len(rows), 1), last, {
+            "name": table_name(spec), "style": TABLE_STYLE,
+            "columns": [{"header": h, "header_format": f.header} for h in headers],
+        })
+        for r, values in enumerate(rows, start=1):
+            for j, v in enumerate(values):
+                ws.write_string(r, first_col + j, v, f.text)
+        for j, (h, note) in enumerate(zip(headers, self.t["aliases_notes"], strict=True)):
+            ws.set_column(first_col + j, first_col + j, max(display_width(h) + 4, 22), f.text)
+            # An input message (shown when the cell is selected) explains each column without
+            # a comment's VML part.
+            ws.data_validation(0, first_col + j, FORMAT_ROWS, first_col + j, {
+                "validate": "any", "input_title": self.t["aliases_h"][:32],
+                "input_message": note[:255]})
 
     def input_sheet(self, name: str) -> None:
         spec = table_spec(name, self.settings.stages)

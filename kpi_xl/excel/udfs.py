@@ -10,7 +10,7 @@ Each formula:
 1. normalises what Excel passes: a scalar, a 1-D list (one-row/one-column range) or a 2-D list;
    blanks are ``None``; dates are ``datetime`` (classic) or serial numbers (xlwings Lite);
    numbers may be text (``'1,200'``, ``'¥1,200'``, ``'25%'``). Values are converted with
-   :mod:`kpi_xl.parsing` (vectorised; typed fast paths for homogeneous ranges);
+   :mod:`kpi_xl.parse` (vectorised; typed fast paths for homogeneous ranges);
 2. calls the engine function named in its docstring (never a re-implemented formula);
 3. returns a number, a 2-D list with a header row, or a short text:
 
@@ -48,8 +48,15 @@ from ..metrics.actuals import canonical_metric, metric_def
 from ..metrics.churn import baseline_window, logo_churn, revenue_retention
 from ..metrics.funnel import conversion_rate, cycle_days, funnel, velocity, win_rate
 from ..metrics.tree import back_solve
-from ..parsing import blank_mask, parse_dates, parse_numbers, parse_text
-from ..schema import STAGE_ALIASES, TABLES, normalize_header, stage_label, table_spec
+from ..parse import blank_mask, name_key, parse_dates, parse_numbers, parse_text
+from ..schema import (
+    STAGE_ALIASES,
+    TABLES,
+    normalize_header,
+    option_key,
+    stage_label,
+    table_spec,
+)
 from ..settings import (
     CHURN_DEFINITIONS,
     CONVERSION_BASES,
@@ -236,8 +243,8 @@ def _choice(value: Any, allowed: Sequence[str], what: str, default: str) -> str:
     v = _one(value, what)
     if _blank(v):
         return default
-    key = str(v).strip().lower()
-    if key not in allowed:
+    key = option_key(v, tuple(allowed))  # the option's key, or a Japanese word (全件, 平均 …)
+    if key is None:
         raise _Bad(f"unknown {what} {v!r} ({'|'.join(allowed)})")
     return key
 
@@ -277,7 +284,7 @@ def _numbers_col(values: list, name: str) -> pd.Series:
 
 
 def _text_col(values: list) -> pd.Series:
-    """Ids as text (kpi_xl.parsing.parse_text on the distinct values only: fast)."""
+    """Ids as text (kpi_xl.parse.parse_text on the distinct values only: fast)."""
     codes, uniq = pd.factorize(pd.Series(values, dtype=object))
     if not len(uniq):
         return pd.Series([None] * len(values), dtype=object)
@@ -922,12 +929,15 @@ def KPI_SCORECARD(targets_table, actuals_or_opportunities, period, as_of=None):
 
 
 def _reps_frame(*frames: tuple[pd.DataFrame, str]) -> pd.DataFrame:
-    names: set[str] = set()
+    """One row per rep named in the tables; spellings of one name (山田 太郎 / 山田　太郎)
+    are one rep (kpi_xl.parse.name_key), shown as first written."""
+    names: dict[str, str] = {}
     for df, table in frames:
         col = _find_col(df, _names(table, "rep"))
         if col is not None:
-            names |= set(parse_text(df[col]).dropna())
-    return pd.DataFrame({"rep": sorted(names)}, dtype=object)
+            for v in parse_text(df[col]).dropna():
+                names.setdefault(name_key(v), v)
+    return pd.DataFrame({"rep": sorted(names.values())}, dtype=object)
 
 
 def _scorecard(targets_table: Any, other: Any, period: Any, as_of: Any) -> list[list]:
@@ -969,7 +979,9 @@ def _scorecard_from_actuals(ds: Any, ot: pd.DataFrame, act_col: str, p: Period,
     if rep_col is None or met_col is None:
         raise _Bad("the actuals table needs Rep (担当者), Metric (指標) and Actual (実績) columns")
     ot = ot[~pd.concat([blank_mask(ot[c]) for c in ot.columns], axis=1).all(axis=1)]
-    reps = parse_text(ot[rep_col])
+    spelled = {name_key(r): r for r in ds.reps["rep"].dropna()}
+    reps = parse_text(ot[rep_col]).map(lambda v: spelled.get(name_key(v), v)
+                                       if pd.notna(v) else None)
     metrics = parse_text(ot[met_col]).map(lambda v: canonical_metric(v, ds.settings)
                                           if pd.notna(v) else None)
     unknown = ot[met_col][metrics.isna() & ~blank_mask(ot[met_col])]

@@ -34,7 +34,7 @@ import pandas as pd
 
 from ..dataset import conform
 from ..errors import ConfigError, InputError
-from ..parsing import parse_dates, parse_numbers
+from ..parse import parse_dates, parse_numbers
 from ..schema import normalize_header, table_spec
 from .mapping import ColumnRule, DropRule, Mapping, SourceSpec, TableMapping
 
@@ -324,7 +324,7 @@ def _column_values(rule: ColumnRule, frame: pd.DataFrame, kind: str, tr: TableRe
         parsed, bad = parse_numbers(s.astype(object))
         return parsed, bad, drop_unmapped
     if kind == "bool":
-        from ..parsing import parse_bool
+        from ..parse import parse_bool
 
         parsed, bad = parse_bool(s.astype(object))
         return parsed, bad, drop_unmapped
