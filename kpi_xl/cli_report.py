@@ -15,7 +15,7 @@ import re
 import sys
 import tempfile
 import traceback
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -99,21 +99,16 @@ def guard_text(value: str) -> str:
     return value
 
 
-def _headers(columns: Iterable[str], locale: str) -> list[str]:
-    names = {"table": "sheet", "sheet": "sheet", "row": "row", "column": "column",
-             "value": "value", "problem": "problem", "hint": "hint"}
-    return [text(f"cli.problems.{names[c]}", locale) if c in names else str(c) for c in columns]
-
-
 def write_problems(table: pd.DataFrame, path: str | os.PathLike[str], locale: str) -> Path:
-    """Write the problem table (``ValidationError.table()``) to ``path`` (.xlsx or .csv),
-    headers in ``locale``; values as typed, always as text or numbers, never as formulas.
+    """Write the problem table (``ValidationError.table()``, whose column names are already in
+    the book's language) to ``path`` (.xlsx or .csv); values as typed, always as text or
+    numbers, never as formulas.
     Written to a temporary file first, so a failure leaves no half-written file."""
     dest = Path(path)
     suffix = dest.suffix.lower()
     if suffix not in PROBLEM_SUFFIXES:
         raise ValueError(f"unsupported suffix {dest.suffix!r}")
-    headers = _headers(table.columns, locale)
+    headers = [str(c) for c in table.columns]
     records = [[_cell(v) for v in row] for row in table.itertuples(index=False, name=None)]
     folder = dest.parent if str(dest.parent) else Path(".")
     fd, name = tempfile.mkstemp(prefix=".~kpi_xl-problems-", suffix=suffix, dir=folder)
@@ -140,6 +135,8 @@ def _cell(value: object) -> object:
         return None
     if isinstance(value, (bool, int, float, str)):
         return value
+    if hasattr(value, "item"):  # numpy scalars (row numbers of an Int64 column)
+        return value.item()
     return str(value)
 
 

@@ -77,6 +77,9 @@ def bad_book(tmp_path):
     opp["rep"] = opp["rep"].astype(object)
     opp.loc[opp.index[3], "rep"] = "=cmd|' /C calc'!A0"
     frames["opportunities"] = opp
+    st = frames["settings"].copy()
+    st.loc[st["key"] == "locale", "value"] = "en"  # an English book: its problems are English
+    frames["settings"] = st
     return build_template(tmp_path / "bad.xlsx", locale="en", data=frames)
 
 
@@ -297,7 +300,8 @@ def test_problems_file_as_xlsx_in_japanese(bad_folder, tmp_path, monkeypatch):
     wb = openpyxl.load_workbook(target)
     assert wb.sheetnames == ["問題一覧"]
     header = next(wb.active.iter_rows(values_only=True))
-    assert header == ("シート", "行", "列", "入力値", "問題", "対処")
+    # the problems are in the book's language (an English CSV folder); the CLI speaks Japanese
+    assert header == ("sheet", "row", "column", "value as typed", "problem", "hint")
     assert any(c.value == '=HYPERLINK("http://x","click")' and c.data_type == "s"
                for c in wb.active["D"])
 

@@ -100,7 +100,9 @@ def read_sheet_values(book: str, sheets: list[SheetValues], *, limits: Limits = 
         for lo in located:
             t = names.get(lo.name)
             found.append((lo, sheet.name, t.name if t is not None else None))
-            progress.table(sheet.name, len(lo.frame))
+            # a sheet holding two tables (設定 + 表記ゆれ) names each by its Excel table
+            label = sheet.name if len(tables) == 1 or t is None else f"{sheet.name} ({t.name})"
+            progress.table(label, len(lo.frame))
     return finish(found, twice, book, locale)
 
 

@@ -229,7 +229,10 @@ def read_workbook(path: str | Path, *, limits: Limits = DEFAULT_LIMITS,
                 for lo in _read_sheet(pkg, reader, sheet, tables, sst, limits, bounds, quiet):
                     t = names.get(lo.name)
                     found.append((lo, sheet.name, t.name if t is not None else None))
-                    progress.table(sheet.name, len(lo.frame))
+                    # a sheet holding two tables (設定 + 表記ゆれ) names each by its Excel table
+                    label = (sheet.name if len(tables) == 1 or t is None
+                             else f"{sheet.name} ({t.name})")
+                    progress.table(label, len(lo.frame))
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
             sst.close()

@@ -171,10 +171,4 @@ LABELS: dict[str, str] = {
     'cli.oserror.EROFS': 'the disk is read-only',
     # ---------------------------------------------------------------- problems file
     'cli.problems.title': 'Problems',
-    'cli.problems.sheet': 'sheet',
-    'cli.problems.row': 'row',
-    'cli.problems.column': 'column',
-    'cli.problems.value': 'value as typed',
-    'cli.problems.problem': 'problem',
-    'cli.problems.hint': 'hint',
 }

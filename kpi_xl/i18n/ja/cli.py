@@ -167,10 +167,4 @@ LABELS: dict[str, str] = {
     'cli.oserror.EROFS': '読み取り専用のディスクです',
     # ---------------------------------------------------------------- problems file
     'cli.problems.title': '問題一覧',
-    'cli.problems.sheet': 'シート',
-    'cli.problems.row': '行',
-    'cli.problems.column': '列',
-    'cli.problems.value': '入力値',
-    'cli.problems.problem': '問題',
-    'cli.problems.hint': '対処',
 }
