@@ -27,13 +27,13 @@ def refresh(book: str | os.PathLike[str], out: str | os.PathLike[str] | None = N
             locale: str | None = None, generated_at: dt.datetime | None = None,
             progress: Callable[[int, int, str], None] | None = None,
             timings: MutableMapping[str, float] | None = None,
-            method: str = "splice") -> Path:
+            notices: list[str] | None = None) -> Path:
     """Refresh ``book`` (or write the refreshed copy to ``out``); returns the written path.
 
     ``timings``, when given, receives the wall-clock seconds of each step: ``read`` (input
     tables), ``validate``, ``compute`` (metrics and report layout), ``render`` (the generated
-    sheets) and ``write`` (the workbook file). ``method`` is passed to
-    :func:`~kpi_xl.report.writer.write_report`.
+    sheets) and ``write`` (the workbook file). ``notices``, when given, receives what the
+    user should know about the file written (see :func:`~kpi_xl.report.writer.write_report`).
     """
     with _timed(timings, "read"):
         raws = read_source(book)
@@ -42,7 +42,7 @@ def refresh(book: str | os.PathLike[str], out: str | os.PathLike[str] | None = N
     with _timed(timings, "compute"):
         report = build_report(ds, as_of=as_of, period=period, locale=locale,
                               generated_at=generated_at, progress=progress)
-    return write_report(book, report, out, method=method, timings=timings)
+    return write_report(book, report, out, timings=timings, notices=notices)
 
 
 @contextlib.contextmanager
@@ -59,7 +59,8 @@ def _timed(timings: MutableMapping[str, float] | None, step: str) -> Iterator[No
 
 def demo_workbook(out: str | os.PathLike[str], *, locale: str = "ja", macro: bool = False,
                   generated_at: dt.datetime | None = None,
-                  progress: Callable[[int, int, str], None] | None = None) -> Path:
+                  progress: Callable[[int, int, str], None] | None = None,
+                  notices: list[str] | None = None) -> Path:
     """Template + bundled demo data + refresh → one finished workbook at ``out``."""
     from .demo import demo_frames
     from .excel.template import build_template
@@ -69,4 +70,5 @@ def demo_workbook(out: str | os.PathLike[str], *, locale: str = "ja", macro: boo
     s.loc[s["key"] == "locale", "value"] = locale  # the book's own setting, kept by re-refreshes
     frames["settings"] = s
     path = build_template(out, locale=locale, macro=macro, data=frames)
-    return refresh(path, locale=locale, generated_at=generated_at, progress=progress)
+    return refresh(path, locale=locale, generated_at=generated_at, progress=progress,
+                   notices=notices)

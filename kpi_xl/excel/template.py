@@ -51,6 +51,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from ..errors import ConfigError, InputError
+from ..i18n import text as _text
 from ..metrics.actuals import canonical_metric, metric_def, metric_names
 from ..schema import (
     TABLES,
@@ -70,6 +71,7 @@ from ..settings import (
     WIN_RATE_DEFINITIONS,
     Settings,
 )
+from ..xlsx.atomic import atomic_output
 
 __all__ = [
     "BUTTON_CAPTIONS",
@@ -81,6 +83,7 @@ __all__ = [
     "build_template",
     "check_macro_stem",
     "howto_sheet_name",
+    "module_name",
     "quickstart_vba_project",
     "sheet_names",
     "table_name",
@@ -302,22 +305,30 @@ def currency_format(currency: str) -> str:
     return f'"{symbol}"{INT_FORMAT}' if symbol else INT_FORMAT
 
 
-def check_macro_stem(path: str | pathlib.Path) -> None:
+def module_name(path: str | pathlib.Path) -> str:
+    """The Python module the button of the macro workbook ``path`` imports.
+
+    xlwings' ``SampleCall`` runs ``import <stem>`` and Python reads identifiers in NFKC form,
+    so ``営業月報_２０２６年.xlsm`` (full-width digits) imports ``営業月報_2026年``.
+    """
+    return unicodedata.normalize("NFKC", pathlib.Path(path).stem)
+
+
+def check_macro_stem(path: str | pathlib.Path, locale: str = "en") -> None:
     """Raise ConfigError unless the workbook's stem can be the name of its companion module.
 
     xlwings' ``SampleCall`` runs ``import <stem>; <stem>.main()`` for the workbook
-    ``<stem>.xlsm``, so the stem must be a Python identifier, not a keyword, and not the name
-    of a module Python would import instead (standard library, xlwings, kpi_xl).
+    ``<stem>.xlsm``, so the stem must be a Python identifier (``str.isidentifier``: letters of
+    any script — 営業月報_2026年10月 is one —, digits and underscores, not starting with a
+    digit), not a keyword (``import for`` is a syntax error), and not the name of a module
+    Python would import instead (standard library, xlwings, kpi_xl, pandas, numpy).
     """
     stem = pathlib.Path(path).stem
-    hint = ("xlwings' SampleCall (the button) imports the Python module named like the workbook "
-            "and calls its main(); name the .xlsm like a Python module, e.g. kpi_book.xlsm")
-    if not stem.isidentifier() or not stem.isascii() or keyword.iskeyword(stem):
-        raise ConfigError(f"{stem!r} cannot be the name of a macro workbook: it is not a valid "
-                          f"Python module name — {hint}")
-    if stem in sys.stdlib_module_names or stem in ("xlwings", "kpi_xl", "pandas", "numpy"):
-        raise ConfigError(f"{stem!r} cannot be the name of a macro workbook: 'import {stem}' "
-                          f"would load another module — {hint}")
+    module = module_name(path)
+    if not stem.isidentifier() or keyword.iskeyword(module):
+        raise ConfigError(_text("package.macro_name_invalid", locale, stem=stem))
+    if module in sys.stdlib_module_names or module in ("xlwings", "kpi_xl", "pandas", "numpy"):
+        raise ConfigError(_text("package.macro_name_shadows", locale, stem=stem))
 
 
 def quickstart_vba_project() -> bytes:
@@ -481,7 +492,8 @@ class _Builder:
         self.currency = effective.get("currency", settings.currency)
         self.activity_types = _split_list(effective.get("activity_types", ""))
         self.t = _TEXT[locale]
-        self.wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False,
+        self.buffer = io.BytesIO()
+        self.wb = xlsxwriter.Workbook(self.buffer, {"strings_to_formulas": False,
                                                   "strings_to_urls": False,
                                                   "strings_to_numbers": False})
         self.f = _Formats(self.wb, self.currency)
@@ -542,6 +554,10 @@ class _Builder:
         wb.close()
         return self.path
 
+    def package(self) -> bytes:
+        """The workbook built by :meth:`build`, as the bytes of its package."""
+        return self.buffer.getvalue()
+
     def howto(self, ws) -> None:
         t, f = self.t, self.f
         ws.set_column(0, 0, 24)
@@ -571,6 +587,10 @@ class _Builder:
             row += 1
             ws.write_string(row, 1, t["button_note"], f.wrap)
             ws.set_row(row, 32)
+            row += 1
+            ws.write_string(row, 1, _text("package.howto_macro_name", self.locale,
+                                          module=module_name(self.path)), f.wrap)
+            ws.set_row(row, 48)
             row += 1
         row += 1
         ws.write_string(row, 0, t["inputs_h"], f.section)
@@ -788,14 +808,22 @@ def build_template(path: str | pathlib.Path, *, locale: str = "ja", macro: bool 
         raise ConfigError(f"{path.name}: a {'macro ' if macro else ''}template must be a "
                           f"{suffix} file")
     if macro:
-        check_macro_stem(path)
+        check_macro_stem(path, locale)
     data = dict(data or {})
     unknown = sorted(set(data) - set(TABLES))
     if unknown:
         raise ConfigError(f"unknown tables in data: {unknown}; known: {sorted(TABLES)}")
     settings = settings or Settings(locale=locale)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return _Builder(path, locale, macro, data, settings).build()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(_text("package.cannot_write", locale, path=path,
+                               detail=exc.strerror or str(exc))) from exc
+    builder = _Builder(path, locale, macro, data, settings)
+    builder.build()
+    with atomic_output(path, locale=locale) as fh:
+        fh.write(builder.package())
+    return path
 
 
 def build_bundled_templates(folder: str | pathlib.Path) -> list[pathlib.Path]:
