@@ -203,6 +203,17 @@ class StylesPart:
         self._fix_counts()
         return idx
 
+    def xf_with_attrs(self, base: int, **attrs: str) -> int:
+        """Index of a cell format like ``base`` with the attributes ``attrs`` set."""
+        xfs = self.items("cellXfs")
+        src = xfs[base] if 0 <= base < len(xfs) else xfs[0]
+        new = copy.deepcopy(src)
+        for k, v in attrs.items():
+            new.set(k, v)
+        idx = self.add("cellXfs", new)
+        self._fix_counts()
+        return idx
+
     def number_format_of(self, xf: int) -> str:
         """The format code of cell format ``xf`` ('General' for built-in 0)."""
         xfs = self.items("cellXfs")

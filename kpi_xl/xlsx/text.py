@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["TextChanges", "clean_text", "shown", "utf16_len"]
+__all__ = ["TextChanges", "clean_text", "escape_excel", "shown", "utf16_len"]
 
 # characters XML 1.0 cannot hold (tab, LF and CR are fine in cell text)
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -24,6 +24,12 @@ EXCEL_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
 def clean_text(value: str) -> str:
     """``value`` without the characters XML 1.0 cannot hold."""
     return _ILLEGAL.sub("", value)
+
+
+def escape_excel(text: str) -> str:
+    """``text`` with each literal ``_xHHHH_`` escaped as ``_x005F_xHHHH_`` (what Excel and
+    XlsxWriter write), so that Excel shows it as typed."""
+    return EXCEL_ESCAPE.sub(lambda m: "_x005F" + m.group(0), text)
 
 
 def utf16_len(text: str) -> int:
