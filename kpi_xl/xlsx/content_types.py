@@ -39,14 +39,17 @@ class ContentTypes:
     def __init__(self, root: etree._Element) -> None:
         self.root = root
         self.changed = False
+        self._index: dict[str, etree._Element] = {
+            unquote(el.get("PartName", "")).lstrip("/").lower(): el
+            for el in self.root if el.tag == _OVERRIDE}
+        self._defaults = {el.get("Extension", "").lower(): el.get("ContentType", "")
+                          for el in self.root if el.tag == _DEFAULT}
 
     def _overrides(self) -> dict[str, etree._Element]:
-        return {unquote(el.get("PartName", "")).lstrip("/").lower(): el
-                for el in self.root if el.tag == _OVERRIDE}
+        return self._index
 
     def defaults(self) -> dict[str, str]:
-        return {el.get("Extension", "").lower(): el.get("ContentType", "")
-                for el in self.root if el.tag == _DEFAULT}
+        return dict(self._defaults)
 
     def overridden(self) -> set[str]:
         """Lower-case names of the parts that have an override."""
@@ -56,7 +59,7 @@ class ContentTypes:
         el = self._overrides().get(part.lower())
         if el is not None:
             return el.get("ContentType")
-        return self.defaults().get(_ext(part))
+        return self._defaults.get(_ext(part))
 
     def set_type(self, part: str, ctype: str) -> None:
         """Give ``part`` the content type ``ctype`` (an override unless the default fits)."""
@@ -66,15 +69,16 @@ class ContentTypes:
                 el.set("ContentType", ctype)
                 self.changed = True
             return
-        if self.defaults().get(_ext(part)) == ctype:
+        if self._defaults.get(_ext(part)) == ctype:
             return
         el = etree.SubElement(self.root, _OVERRIDE)
         el.set("PartName", "/" + quote(part, safe="/._-~"))
         el.set("ContentType", ctype)
+        self._index[part.lower()] = el
         self.changed = True
 
     def remove(self, part: str) -> None:
-        el = self._overrides().get(part.lower())
+        el = self._index.pop(part.lower(), None)
         if el is not None:
             self.root.remove(el)
             self.changed = True

@@ -52,21 +52,23 @@ def adapt_generated_sheet(root: etree._Element, xf: dict[int, int], dxf: dict[in
     def q(local: str) -> str:
         return qn(ns, local) if ns else local
 
-    for el in root.iter(q("c"), q("row"), q("col"), q("cfRule"), q("sheetView")):
-        name = local_name(el.tag)
-        if name in ("c", "row"):
+    c, row, col, rule, view = q("c"), q("row"), q("col"), q("cfRule"), q("sheetView")
+    v_tag, is_tag, t_tag = q("v"), q("is"), q("t")
+    for el in root.iter(c, row, col, rule, view):
+        tag = el.tag
+        if tag in (c, row):
             _remap(el, "s", xf)
-        elif name == "col":
+        elif tag == col:
             _remap(el, "style", xf)
-        elif name == "cfRule":
+        elif tag == rule:
             _remap(el, "dxfId", dxf)
         else:
             el.attrib.pop("tabSelected", None)
             if selected:
                 el.set("tabSelected", "1")
                 selected = False
-        if name == "c" and el.get("t") == "s":
-            v = el.find(q("v"))
+        if tag == c and el.get("t") == "s":
+            v = el.find(v_tag)
             try:
                 s = strings[int(v.text)] if v is not None and v.text else ""
             except (ValueError, IndexError):
@@ -74,8 +76,7 @@ def adapt_generated_sheet(root: etree._Element, xf: dict[int, int], dxf: dict[in
             for child in list(el):
                 el.remove(child)
             el.set("t", "inlineStr")
-            is_ = etree.SubElement(el, q("is"))
-            t = etree.SubElement(is_, q("t"))
+            t = etree.SubElement(etree.SubElement(el, is_tag), t_tag)
             t.text = s
             if s != s.strip():
                 t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
