@@ -234,10 +234,12 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
 
                 fy = load(args.book).settings.fiscal_year_start
                 ds_period = parse_period(args.period, fy)
+            notices: list[str] = []
             path = refresh(args.book, args.out,
                            as_of=_date_arg(args.as_of) if args.as_of else None,
                            period=ds_period, locale=args.locale,
-                           progress=_progress(err, args.quiet))
+                           progress=_progress(err, args.quiet), notices=notices)
+            err.writelines(f"kpi-xl: {n}\n" for n in notices)
             out.write(f"wrote {path}\n")
             return 0
         if args.command == "import":
@@ -245,8 +247,10 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
         if args.command == "demo":
             from .refresh import demo_workbook
 
+            notices = []
             path = demo_workbook(args.out, locale=args.locale,
-                                 progress=_progress(err, args.quiet))
+                                 progress=_progress(err, args.quiet), notices=notices)
+            err.writelines(f"kpi-xl: {n}\n" for n in notices)
             out.write(f"wrote {path}\n")
             return 0
         raise ConfigError(f"unknown command {args.command}")  # pragma: no cover

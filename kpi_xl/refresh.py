@@ -14,10 +14,12 @@ from collections.abc import Callable, Iterator, MutableMapping
 from pathlib import Path
 
 from .calendar import Period
+from .i18n import normalize_locale
 from .readers import read_source
 from .report.layout import build_report
 from .report.writer import write_report
 from .validate import validate
+from .xlsx.atomic import check_input_file, check_output_path
 
 __all__ = ["demo_workbook", "refresh"]
 
@@ -35,6 +37,9 @@ def refresh(book: str | os.PathLike[str], out: str | os.PathLike[str] | None = N
     sheets) and ``write`` (the workbook file). ``notices``, when given, receives what the
     user should know about the file written (see :func:`~kpi_xl.report.writer.write_report`).
     """
+    msg_locale = normalize_locale(locale)
+    check_input_file(Path(book), msg_locale)  # a named pipe would block the reader
+    check_output_path(Path(out) if out is not None else Path(book), msg_locale)  # fail early
     with _timed(timings, "read"):
         raws = read_source(book)
     with _timed(timings, "validate"):

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import functools
 import posixpath
-import re
 import zipfile
 from pathlib import Path
 from urllib.parse import unquote
@@ -48,7 +47,6 @@ MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 _MC_ATTRS = {f"{{{NS_MC}}}{a}" for a in ("Ignorable", "ProcessContent", "MustUnderstand",
                                          "PreserveElements", "PreserveAttributes")}
-_SHEET_REF = re.compile(r"(?:'((?:[^']|'')+)'|([^\s'!(),=+\-*/&^<>:;{}\"]+))!")
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
@@ -307,14 +305,49 @@ def _workbook(pkg: _Pkg, problems: list[str]) -> None:
         _styles(pkg, styles, problems)
 
 
+def referenced_sheets(formula: str) -> list[str]:
+    """Sheet names a formula refers to: quoted (``'it''s'!A1``) or bare (``Data!A1``);
+    string literals (``"x!y"``) are skipped."""
+    out: list[str] = []
+    i, n, bare = 0, len(formula), ""
+    while i < n:
+        ch = formula[i]
+        if ch == "'":
+            j, name = i + 1, []
+            while j < n:
+                if formula[j] == "'":
+                    if j + 1 < n and formula[j + 1] == "'":
+                        name.append("'")
+                        j += 2
+                        continue
+                    break
+                name.append(formula[j])
+                j += 1
+            if j + 1 < n and formula[j + 1] == "!":
+                out.append("".join(name))
+            i, bare = j + 1, ""
+        elif ch == '"':
+            j = i + 1
+            while j < n and not (formula[j] == '"' and formula[j + 1:j + 2] != '"'):
+                j += 2 if formula[j] == '"' else 1
+            i, bare = j + 1, ""
+        elif ch == "!":
+            if bare:
+                out.append(bare)
+            i, bare = i + 1, ""
+        elif ch.isalnum() or ch in "_.:[]" or ord(ch) > 127:
+            bare += ch
+            i += 1
+        else:
+            i, bare = i + 1, ""
+    return out
+
+
 def _sheet_refs(formula: str, names: list[str], where: str, problems: list[str]) -> None:
     known = {fold(n) for n in names}
-    for m in _SHEET_REF.finditer(re.sub(r'"[^"]*"', '""', formula)):
-        ref = (m.group(1) or "").replace("''", "'") or m.group(2)
-        if ref.startswith("[") or fold(ref) in known:
-            continue
-        if ":" in ref:  # 3-D reference Sheet1:Sheet3!
-            continue
+    for ref in referenced_sheets(formula):
+        if ref.startswith("[") or ":" in ref or fold(ref) in known:
+            continue  # external ([1]Sheet) and 3-D (Sheet1:Sheet3) references
         problems.append(f"{where}: refers to a missing sheet {ref!r}")
 
 

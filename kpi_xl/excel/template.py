@@ -493,7 +493,8 @@ class _Builder:
         self.activity_types = _split_list(effective.get("activity_types", ""))
         self.t = _TEXT[locale]
         self.buffer = io.BytesIO()
-        self.wb = xlsxwriter.Workbook(self.buffer, {"strings_to_formulas": False,
+        self.wb = xlsxwriter.Workbook(self.buffer, {"in_memory": True,
+                                                    "strings_to_formulas": False,
                                                   "strings_to_urls": False,
                                                   "strings_to_numbers": False})
         self.f = _Formats(self.wb, self.currency)

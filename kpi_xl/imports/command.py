@@ -52,7 +52,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             derive_targets(result)
         t1 = time.perf_counter()
         out.write(result.report.format())
-        path = write_import(result, args.out, args.locale, args.mode)
+        notices: list[str] = []
+        path = write_import(result, args.out, args.locale, args.mode, notices=notices)
+        err.writelines(f"kpi-xl: {n}\n" for n in notices)
         t2 = time.perf_counter()
         out.write(f"wrote {path} (import {t1 - t0:.1f} s, write {t2 - t1:.1f} s); "
                   f"next: kpi-xl refresh {path}\n")

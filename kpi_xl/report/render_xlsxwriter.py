@@ -35,7 +35,6 @@ from .cells import (
     widen,
 )
 from .model import Chart, Report, Sheet, Table
-from .naming import GENERATED_NAME
 
 __all__ = ["render_package"]
 
@@ -105,7 +104,10 @@ class _SheetCells:
 
 def render_package(report: Report, names: list[str],
                    changes: TextChanges | None = None) -> bytes:
-    """The report's sheets, named ``names`` (in order), as the bytes of an ``.xlsx``."""
+    """The report's sheets, named ``names`` (in order), as the bytes of an ``.xlsx``.
+
+    The sheets carry no ``kpi_xl_generated`` name yet: the splice (or
+    :func:`kpi_xl.xlsx.write.new_report_book`) adds it to ``workbook.xml``."""
     changes = changes if changes is not None else TextChanges()
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"constant_memory": True, "strings_to_formulas": False,
@@ -115,8 +117,6 @@ def render_package(report: Report, names: list[str],
     for i, (sheet, name) in enumerate(zip(report.sheets, names, strict=True)):
         ws = wb.add_worksheet(name)
         _render_sheet(wb, ws, name, sheet, report, formats, changes)
-        wb.define_name(f"'{name.replace(chr(39), chr(39) * 2)}'!{GENERATED_NAME}",
-                       '="' + str(sheet.kind).replace('"', '""') + '"')
         if i == 0:
             ws.activate()
     if not report.sheets:

@@ -55,8 +55,8 @@ from .workbook import SheetEntry, WorkbookPart
 from .worksheet import adapt_generated_sheet, shared_strings
 from .xmltree import local_name, serialize
 
-__all__ = ["SplicePlan", "Spliced", "import_sheets", "merge_styles", "place_sheets",
-           "plan_removal", "splice_parts"]
+__all__ = ["SplicePlan", "Spliced", "generated_value", "import_sheets", "merge_styles",
+           "place_sheets", "plan_removal", "splice_parts"]
 
 Renderer = Callable[[Report, list[str]], bytes]
 
@@ -83,6 +83,11 @@ class Spliced:
     changed: dict[str, bytes] = field(default_factory=dict)
     removed: set[str] = field(default_factory=set)
     added: dict[str, bytes] = field(default_factory=dict)
+
+
+def generated_value(kind: str) -> str:
+    """The formula text of a generated sheet's ``kpi_xl_generated`` name: its kind, quoted."""
+    return '"' + str(kind).replace('"', '""') + '"'
 
 
 def _calc_chain_sheet_ids(root: etree._Element) -> set[int]:
@@ -267,8 +272,8 @@ def update_workbook(plan: SplicePlan, report: Report, names: list[str], position
             el.set("localSheetId", str(old_to_new[local]))
             out.append(el)
     for sheet, name in zip(report.sheets, names, strict=True):
-        value = '"' + str(sheet.kind).replace('"', '""') + '"'
-        out.append(wb.new_defined_name(GENERATED_NAME, value, new_pos[name]))
+        out.append(wb.new_defined_name(GENERATED_NAME, generated_value(sheet.kind),
+                                       new_pos[name]))
     wb.set_defined_names(out)
     for view in wb.views():
         active = _int(view.get("activeTab")) or 0

@@ -15,10 +15,12 @@ from pathlib import Path
 
 from ..i18n import normalize_locale, text
 from ..report.model import Report
+from ..report.naming import GENERATED_NAME
 from .atomic import atomic_output, check_input_file
 from .package import Package, write_package
-from .splice import place_sheets, plan_removal, splice_parts
+from .splice import generated_value, place_sheets, plan_removal, splice_parts
 from .text import TextChanges, shown
+from .workbook import WorkbookPart
 
 __all__ = ["Renderer", "new_report_book", "splice_report"]
 
@@ -86,7 +88,13 @@ def new_report_book(report: Report, out: str | os.PathLike[str], *,
     dest = Path(out)
     changes = TextChanges()
     data = render(report, unique_sheet_names(s.name for s in report.sheets), changes)
-    with atomic_output(dest, locale=locale, notices=notices) as fh:
-        fh.write(data)
+    with Package(Path("generated.xlsx"), data=data, locale=locale) as gen:
+        wb_part = gen.main_part()
+        wb = WorkbookPart(gen.xml(wb_part))
+        wb.set_defined_names(wb.defined_names() + [
+            wb.new_defined_name(GENERATED_NAME, generated_value(sheet.kind), i)
+            for i, sheet in enumerate(report.sheets)])
+        with atomic_output(dest, locale=locale, notices=notices) as fh:
+            write_package(gen, fh, changed={wb_part: wb.to_bytes()})
     _report_changes(changes, locale, notices)
     return dest
