@@ -590,7 +590,7 @@ class _Builder:
             ws.set_row(row, 32)
             row += 1
             ws.write_string(row, 1, _text("package.howto_macro_name", self.locale,
-                                          module=module_name(self.path)), f.wrap)
+                                          module=module_name(self.path) + ".py"), f.wrap)
             ws.set_row(row, 48)
             row += 1
         row += 1
