@@ -117,16 +117,13 @@ def render_package(report: Report, names: list[str],
     """The report's sheets, named ``names``, as the bytes of an ``.xlsx`` (the openpyxl twin
     of :func:`kpi_xl.report.render_xlsxwriter.render_package`, kept to compare them)."""
     wb = openpyxl.Workbook()
-    placeholder = wb.active
-    for sheet, name in zip(report.sheets, names, strict=True):
-        ws = wb.create_sheet(name)
+    for i, (sheet, name) in enumerate(zip(report.sheets, names, strict=True)):
+        ws = wb.active if i == 0 else wb.create_sheet(name)
+        ws.title = name  # the first sheet is the new book's own ("Sheet")
         _render_sheet(ws, sheet, report, changes)
         ws.defined_names[GENERATED_NAME] = DefinedName(
             GENERATED_NAME, attr_text=_quoted(sheet.kind))
-    if report.sheets:
-        wb.remove(placeholder)
-        wb.active = 0
-        wb.active.sheet_view.tabSelected = True
+    wb.active = 0
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -2,10 +2,10 @@
 
 :func:`render_package` is the renderer of every file kpi_xl writes: the splice puts the sheets
 of this in-memory package into the user's workbook (:mod:`kpi_xl.xlsx.splice`), and a new
-report book is this package as it is. XlsxWriter writes each sheet's cells in row order
-(``constant_memory``), as inline strings, which is what the splice needs; it was measured
-against the openpyxl renderer in ``benchmarks/README.md`` and gives the same cells, formats,
-conditional formats and charts (``tests/test_render_xlsxwriter.py``).
+report book is this package as it is. Cells are collected per sheet and written in row order
+(so that ``constant_memory`` is possible); it was measured against the openpyxl renderer in
+``benchmarks/README.md`` (about 2.5× faster) and gives the same cells, formats, conditional
+formats and charts (``tests/test_render_xlsxwriter.py``).
 
 Security: text from the data is written with ``write_string`` (never a formula) and text
 Excel would read as a formula gets the quote prefix; control characters are removed (see
@@ -102,15 +102,20 @@ class _SheetCells:
                 ws.write_string(r, c, value, fmt)
 
 
-def render_package(report: Report, names: list[str],
-                   changes: TextChanges | None = None) -> bytes:
+def render_package(report: Report, names: list[str], changes: TextChanges | None = None,
+                   *, constant_memory: bool = False) -> bytes:
     """The report's sheets, named ``names`` (in order), as the bytes of an ``.xlsx``.
 
     The sheets carry no ``kpi_xl_generated`` name yet: the splice (or
-    :func:`kpi_xl.xlsx.write.new_report_book`) adds it to ``workbook.xml``."""
+    :func:`kpi_xl.xlsx.write.new_report_book`) adds it to ``workbook.xml``. By default
+    XlsxWriter keeps the sheets in memory (``in_memory``: no temporary file at all) and writes
+    shared strings, which the splice turns into inline strings; ``constant_memory`` writes each
+    row as it goes through temporary files, with inline strings — measured slower for report
+    sheets (``benchmarks/README.md``)."""
     changes = changes if changes is not None else TextChanges()
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"constant_memory": True, "strings_to_formulas": False,
+    mode = {"constant_memory": True} if constant_memory else {"in_memory": True}
+    wb = xlsxwriter.Workbook(buf, {**mode, "strings_to_formulas": False,
                                    "strings_to_numbers": False, "strings_to_urls": False,
                                    "default_date_format": "yyyy-mm-dd"})
     formats = _Formats(wb)
