@@ -53,6 +53,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from ..errors import ConfigError, InputError
 from ..i18n import text as _text
 from ..metrics.actuals import canonical_metric, metric_def, metric_names
+from ..report.cells import looks_like_formula
 from ..schema import (
     TABLES,
     ColumnSpec,
@@ -72,6 +73,7 @@ from ..settings import (
     Settings,
 )
 from ..xlsx.atomic import atomic_output
+from ..xlsx.text import TextChanges, change_notices
 
 __all__ = [
     "BUTTON_CAPTIONS",
@@ -452,6 +454,11 @@ class _Formats:
         self.section = wb.add_format({"bold": True, "font_size": 12, "bottom": 1})
         self.label = wb.add_format({"bold": True, "valign": "top"})
         self.code = wb.add_format({"font_name": "Consolas", "text_wrap": True, "valign": "top"})
+        self.quoted_text = wb.add_format({"num_format": "@", "quote_prefix": True})
+
+    def quoted(self, fmt):
+        """The format of data text Excel would read as a formula (``=…``): text, quoted."""
+        return self.quoted_text
 
 
 def _column_format(spec: TableSpec, col: ColumnSpec, f: _Formats):
@@ -499,6 +506,7 @@ class _Builder:
                                                   "strings_to_numbers": False})
         self.f = _Formats(self.wb, self.currency)
         self.sheet_no = 0
+        self.changes = TextChanges()
 
     # -- plumbing
     def add_sheet(self, name: str):
@@ -743,6 +751,10 @@ class _Builder:
                 key = "won"
             if key is not None:
                 text = self.label(key)
+        # XML cannot hold control characters (XlsxWriter would write them as _x0001_)
+        text = self.changes.clean(text)
+        if looks_like_formula(text):  # stays text when the user edits the cell, too
+            fmt = self.f.quoted(fmt)
         ws.write_string(row, col, text, fmt if fmt is not None else self.f.text)
 
     def validations(self, ws, spec: TableSpec, n: int) -> None:
@@ -789,7 +801,8 @@ class _Builder:
 
 def build_template(path: str | pathlib.Path, *, locale: str = "ja", macro: bool = False,
                    data: Mapping[str, pd.DataFrame] | None = None,
-                   settings: Settings | None = None) -> pathlib.Path:
+                   settings: Settings | None = None,
+                   notices: list[str] | None = None) -> pathlib.Path:
     """Write the input template to ``path`` (``.xlsx``, or ``.xlsm`` when ``macro``).
 
     ``data`` maps table names (``reps``, ``opportunities``…, and ``settings`` as a key/value
@@ -822,8 +835,10 @@ def build_template(path: str | pathlib.Path, *, locale: str = "ja", macro: bool 
                                detail=exc.strerror or str(exc))) from exc
     builder = _Builder(path, locale, macro, data, settings)
     builder.build()
-    with atomic_output(path, locale=locale) as fh:
+    with atomic_output(path, locale=locale, notices=notices) as fh:
         fh.write(builder.package())
+    if notices is not None:
+        notices.extend(change_notices(builder.changes, locale))
     return path
 
 

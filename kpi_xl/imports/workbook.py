@@ -64,7 +64,7 @@ def write_import(result: ImportResult, book: str | os.PathLike[str], template_lo
         validate({**frames, "settings": settings_frame})
     settings = result.mapping.settings.with_overrides(locale=template_locale)
     written = build_template(path, locale=template_locale, settings=settings,
-                             data={**frames, "settings": settings_frame})
+                             data={**frames, "settings": settings_frame}, notices=notices)
     if result.targets_note:
         with BookEditor(written, locale=template_locale) as ed:
             _write_note(ed, _find_table(ed, "targets"), result.targets_note)

@@ -18,7 +18,7 @@ from typing import Any
 from lxml import etree
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 
-from .text import clean_text, escape_excel
+from .text import TextChanges, escape_excel
 from .xmltree import qn
 
 __all__ = ["SheetCells", "excel_serial"]
@@ -39,8 +39,9 @@ class SheetCells:
     """The cells of one worksheet tree (edited in place)."""
 
     def __init__(self, root: etree._Element, strings: list[str],
-                 date1904: bool = False) -> None:
+                 date1904: bool = False, changes: TextChanges | None = None) -> None:
         self.root = root
+        self.changes = changes if changes is not None else TextChanges()
         self.ns = etree.QName(root).namespace or ""
         self.strings = strings
         self.date1904 = date1904
@@ -184,7 +185,7 @@ class SheetCells:
             etree.SubElement(cell, self._q("v")).text = repr(value) \
                 if isinstance(value, float) else str(value)
         else:
-            text = clean_text(str(value))
+            text = self.changes.clean(str(value))
             cell.set("t", "inlineStr")
             t = etree.SubElement(etree.SubElement(cell, self._q("is")), self._q("t"))
             t.text = escape_excel(text)

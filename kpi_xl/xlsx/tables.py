@@ -20,6 +20,7 @@ from .package import Package, write_package
 from .relationships import RT, RT_CALC_CHAIN, RT_SHARED_STRINGS, RT_STYLES, rels_path
 from .sheetcells import SheetCells
 from .styles import StylesPart
+from .text import TextChanges, change_notices
 from .workbook import WorkbookPart
 from .worksheet import shared_strings
 from .xmltree import local_name, serialize
@@ -86,6 +87,7 @@ class BookEditor:
                 raise self.pkg.error("package.no_styles")
             self.styles = StylesPart(self.pkg.xml(self.styles_part))
             self.sheets: dict[str, SheetCells] = {}
+            self.changes = TextChanges()
             self.tables: dict[str, EditableTable] = {}
             self._index_tables()
         except BaseException:
@@ -128,7 +130,8 @@ class BookEditor:
         if t.cells is None:
             if t.sheet_part not in self.sheets:
                 self.sheets[t.sheet_part] = SheetCells(self.pkg.xml(t.sheet_part),
-                                                       self.strings, self.date1904)
+                                                       self.strings, self.date1904,
+                                                       self.changes)
             t.cells = self.sheets[t.sheet_part]
         return t
 
@@ -157,6 +160,8 @@ class BookEditor:
             changed["[Content_Types].xml"] = self.pkg.content_types.to_bytes()
         with atomic_output(dest, locale=self.locale, notices=notices) as fh:
             write_package(self.pkg, fh, changed=changed, removed=removed)
+        if notices is not None:
+            notices.extend(change_notices(self.changes, self.locale))
         return dest
 
     # ------------------------------------------------------------------ formats

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["TextChanges", "clean_text", "escape_excel", "shown", "utf16_len"]
+__all__ = ["TextChanges", "change_notices", "clean_text", "escape_excel", "shown",
+           "utf16_len"]
 
 # characters XML 1.0 cannot hold (tab, LF and CR are fine in cell text)
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -58,3 +59,16 @@ class TextChanges:
     def record(self, before: str, after: str) -> None:
         if before != after:
             self.items.setdefault(before, after)
+
+
+def change_notices(changes: TextChanges, locale: str, limit: int = 20) -> list[str]:
+    """One line per text written differently from the data (at most ``limit``, then a
+    count), in ``locale``."""
+    from ..i18n import text
+
+    items = list(changes.items.items())
+    out = [text("package.text_changed", locale, before=shown(before), after=after)
+           for before, after in items[:limit]]
+    if len(items) > limit:
+        out.append(text("package.text_changed_more", locale, count=len(items) - limit))
+    return out

@@ -13,13 +13,13 @@ import time
 from collections.abc import Callable, MutableMapping
 from pathlib import Path
 
-from ..i18n import normalize_locale, text
+from ..i18n import normalize_locale
 from ..report.model import Report
 from ..report.naming import GENERATED_NAME
 from .atomic import atomic_output, check_input_file
 from .package import Package, write_package
 from .splice import generated_value, place_sheets, plan_removal, splice_parts
-from .text import TextChanges, shown
+from .text import TextChanges, change_notices
 from .workbook import WorkbookPart
 
 __all__ = ["Renderer", "new_report_book", "splice_report"]
@@ -34,14 +34,8 @@ def _default_render() -> Renderer:
 
 
 def _report_changes(changes: TextChanges, locale: str, notices: list[str] | None) -> None:
-    if notices is None:
-        return
-    items = list(changes.items.items())
-    for before, after in items[:20]:
-        notices.append(text("package.text_changed", locale, before=shown(before),
-                            after=after))
-    if len(items) > 20:
-        notices.append(text("package.text_changed_more", locale, count=len(items) - 20))
+    if notices is not None:
+        notices.extend(change_notices(changes, locale))
 
 
 def splice_report(book: str | os.PathLike[str], report: Report,
