@@ -27,7 +27,7 @@ from kpi_xl.errors import InputError
 from kpi_xl.imports import import_sources, load_mapping, write_import
 from kpi_xl.refresh import refresh
 from kpi_xl.report.writer import new_workbook_report, write_report
-from kpi_xl.xlsx.atomic import TEMP_PREFIX, remove_stale_temp_files
+from kpi_xl.xlsx.atomic import HOST_TAG, TEMP_PREFIX, remove_stale_temp_files
 
 from .ooxml_check import assert_valid
 from .test_render_openpyxl import make_report
@@ -302,14 +302,16 @@ def test_after_sigkill_the_next_run_removes_and_names_the_leftover(book, tmp_pat
     assert_valid(book)
 
 
-def test_temporary_files_of_a_live_process_are_left_alone(tmp_path):
-    mine = tmp_path / f"{TEMP_PREFIX}{os.getpid()}-abc.xlsx"
-    mine.write_bytes(b"in use")
+def test_temporary_files_of_a_live_process_or_another_computer_are_left_alone(tmp_path):
+
+
+    mine = tmp_path / f"{TEMP_PREFIX}{HOST_TAG}-{os.getpid()}-abc.xlsx"
+    other_host = tmp_path / f"{TEMP_PREFIX}0000beef-999999-abc.xlsx"  # pid unknown here
     old = tmp_path / f"{TEMP_PREFIX}gen-xyz.xlsx"  # an older version's name, no pid
-    old.write_bytes(b"old")
     recent = tmp_path / f"{TEMP_PREFIX}recent.xlsx"
-    recent.write_bytes(b"recent")
+    for p in (mine, other_host, old, recent):
+        p.write_bytes(b"x")
     os.utime(old, (time.time() - 7200, time.time() - 7200))
     removed = remove_stale_temp_files(tmp_path)
     assert removed == [old]
-    assert mine.exists() and recent.exists()
+    assert mine.exists() and recent.exists() and other_host.exists()

@@ -6,18 +6,22 @@ temporary file in the destination's folder and moves it into place with one ``os
 when the caller's block completes. The new file gets the original file's permission bits (a
 new file: ``0666`` less the umask, as any program's new file).
 
-The temporary file is named ``.~kpi_xl-<pid>-<random><suffix>``. It is removed when the block
+The temporary file is named ``.~kpi_xl-<host>-<pid>-<random><suffix>`` (``<host>`` a short
+hash of this computer's name). It is removed when the block
 fails, when the process gets SIGTERM or SIGHUP (the handlers raise :class:`SystemExit` so that
 every ``finally`` runs, then the process exits with ``128 + signal``), and — after a SIGKILL,
 which nothing can catch — by the next run writing into the same folder, which removes the
-temporary files whose process is gone and names them in its notices.
+temporary files whose process is gone (those of another computer sharing the folder only
+when an hour old) and names them in its notices.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import signal
+import socket
 import stat
 import sys
 import tempfile
@@ -30,12 +34,15 @@ from typing import BinaryIO
 from ..errors import InputError
 from ..i18n import text
 
-__all__ = ["TEMP_PREFIX", "OutputError", "atomic_output", "check_input_file",
+__all__ = ["HOST_TAG", "TEMP_PREFIX", "OutputError", "atomic_output", "check_input_file",
            "check_output_path", "lock_files", "remove_stale_temp_files"]
 
 TEMP_PREFIX = ".~kpi_xl-"
-#: temporary files without a process id (older versions) are stale after this many seconds
+#: temporary files of another computer, or without a process id (older versions), are stale
+#: after this many seconds
 _OLD_TEMP_AGE = 3600.0
+#: this computer, in temporary file names (a folder may be shared by several computers)
+HOST_TAG = hashlib.sha1(socket.gethostname().encode()).hexdigest()[:8]
 
 
 class OutputError(InputError):
@@ -111,13 +118,14 @@ def remove_stale_temp_files(folder: Path) -> list[Path]:
     except OSError:
         return []
     for p in candidates:
-        pid_text = p.name[len(TEMP_PREFIX):].split("-", 1)[0]
+        host, _, rest = p.name[len(TEMP_PREFIX):].partition("-")
+        pid_text = rest.split("-", 1)[0]
         try:
             if not p.is_file() or p.is_symlink():
                 continue
-            if pid_text.isdigit():
+            if host == HOST_TAG and pid_text.isdigit():
                 stale = not _pid_alive(int(pid_text))
-            else:  # written by an older version: no pid in the name
+            else:  # another computer's (a shared folder), or an older version's: by age
                 stale = time.time() - p.stat().st_mtime > _OLD_TEMP_AGE
             if stale:
                 p.unlink()
@@ -181,7 +189,7 @@ def atomic_output(dest: Path, *, locale: str = "en",
     mode = (stat.S_IMODE(os.stat(dest).st_mode) if dest.exists() else _new_file_mode())
     with _signals_cleanup():
         try:
-            fd, name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-",
+            fd, name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{HOST_TAG}-{os.getpid()}-",
                                         suffix=dest.suffix, dir=folder)
         except PermissionError as exc:
             raise OutputError(text("package.folder_not_writable", locale, folder=folder)) \
