@@ -91,13 +91,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--workdir", type=Path, default=None)
     p.add_argument("--child", nargs=3, metavar=("RENDERER", "CACHE", "OUT"))
+    p.add_argument("--compute", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.child:
         _child(args.child[0], Path(args.child[1]), args.book, Path(args.child[2]))
         return 0
     work = args.workdir or args.book.parent
     cache = work / f"{args.book.stem}.report.pickle"
-    if not cache.exists():
+    if args.compute:  # in its own process, so that the measuring parent stays small
         from kpi_xl.readers import read_source
         from kpi_xl.report.layout import build_report
         from kpi_xl.validate import validate
@@ -107,6 +108,10 @@ def main(argv: list[str] | None = None) -> int:
         cache.write_bytes(pickle.dumps(report))
         print(f"report computed in {time.perf_counter() - t0:.1f} s (untimed), "
               f"{len(report.sheets)} sheets")
+        return 0
+    if not cache.exists():
+        subprocess.run([sys.executable, "-m", "benchmarks.render", str(args.book), "--compute",
+                        "--workdir", str(work)], check=True)
     rows = []
     for r in RENDERERS:
         runs = []
@@ -118,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         rows.append((r, statistics.median(x["render"] for x in runs),
                      statistics.median(x["splice"] for x in runs),
                      max(x["rss_mb"] for x in runs), runs[0]["bytes"]))
-    diffs = _compare(cache)
+    diffs = _compare(cache)  # last: it loads three workbooks into this process
     print(f"\n{args.book.name}, median of {args.runs}\n")
     print("| renderer | render | splice | render + splice | package | peak RSS | differences "
           "from openpyxl |")

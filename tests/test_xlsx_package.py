@@ -347,3 +347,16 @@ def test_the_checker_finds_what_the_old_splice_wrote(tmp_path):
     for expected in ("invalid sheet name", "not unique ignoring case", "sheetId not unique",
                      "rId9 has no relationship", "scoped to sheet 7", "missing sheet 'Missing'"):
         assert expected in problems
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.binary(max_size=400),
+                 st.text(alphabet="<>/=\"'&;!?[]xyz:DOCTYPEENTITY \n#%", max_size=200)
+                 .map(str.encode)))
+def test_any_bytes_are_parsed_or_refused_with_a_message(data):
+    try:
+        root = parse_part(data, "xl/styles.xml", book="b.xlsx")
+    except XmlRefused as exc:
+        assert "b.xlsx: xl/styles.xml" in str(exc)
+    else:
+        assert root.getroottree().docinfo.doctype == ""

@@ -80,19 +80,27 @@ class Relationships:
             root = etree.Element(qn(NS_PKG_REL, "Relationships"), nsmap={None: NS_PKG_REL})
         self.root = root
         self.changed = False
+        self._rels: list[Rel] | None = None
+        self._by_id: dict[str, Rel] = {}
 
     @property
     def rels(self) -> list[Rel]:
-        out = []
-        for el in self.root:
-            if el.tag != _REL:
-                continue
-            out.append(Rel(el.get("Id", ""), el.get("Type", ""), el.get("Target", ""),
-                           el.get("TargetMode", "").lower() == "external", el))
-        return out
+        if self._rels is None:  # read once; every edit below goes through this object
+            self._rels = [Rel(el.get("Id", ""), el.get("Type", ""), el.get("Target", ""),
+                              el.get("TargetMode", "").lower() == "external", el)
+                          for el in self.root if el.tag == _REL]
+            self._by_id = {}
+            for r in self._rels:
+                self._by_id.setdefault(r.id, r)
+        return self._rels
+
+    def _edited(self) -> None:
+        self._rels = None
+        self.changed = True
 
     def get(self, rid: str) -> Rel | None:
-        return next((r for r in self.rels if r.id == rid), None)
+        self.rels  # noqa: B018 - builds the index
+        return self._by_id.get(rid)
 
     def target_part(self, rel: Rel) -> str:
         return resolve(self.source, rel.target)
@@ -101,10 +109,10 @@ class Relationships:
         """Every internal relationship with the part name it resolves to."""
         return [(r, resolve(self.source, r.target)) for r in self.rels if not r.external]
 
-    def new_id(self, taken: set[str] | None = None) -> str:
-        used = {r.id for r in self.rels} | (taken or set())
-        n = 1
-        while f"rId{n}" in used:
+    def new_id(self) -> str:
+        self.rels  # noqa: B018 - builds the index
+        n = len(self._by_id) + 1
+        while f"rId{n}" in self._by_id:
             n += 1
         return f"rId{n}"
 
@@ -115,6 +123,9 @@ class Relationships:
         el.set("Id", rid)
         el.set("Type", rtype)
         el.set("Target", relative(self.source, target_part))
+        rel = Rel(rid, rtype, el.get("Target"), False, el)
+        self.rels.append(rel)
+        self._by_id[rid] = rel
         self.changed = True
         return rid
 
@@ -122,13 +133,13 @@ class Relationships:
         rel = self.get(rid)
         if rel is not None:
             self.root.remove(rel.element)
-            self.changed = True
+            self._edited()
 
     def retarget(self, rid: str, target_part: str) -> None:
         rel = self.get(rid)
         if rel is not None:
             rel.element.set("Target", relative(self.source, target_part))
-            self.changed = True
+            self._edited()
 
     def to_bytes(self) -> bytes:
         return serialize(self.root)

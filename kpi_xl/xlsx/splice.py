@@ -47,7 +47,6 @@ from .relationships import (
     RT_STYLES,
     RT_VBA,
     RT_WORKSHEET,
-    relative,
     rels_path,
 )
 from .styles import StylesPart
@@ -178,17 +177,26 @@ def merge_styles(plan: SplicePlan, gen: Package) -> tuple[str, StylesPart, dict,
     return styles_part, styles, xf_map, dxf_map
 
 
-def _free_name(part: str, taken: set[str]) -> str:
-    d, b = posixpath.split(part)
-    stem, ext = posixpath.splitext(b)
-    stem = stem.rstrip("0123456789") or stem
-    n = 1
-    while True:
-        cand = posixpath.join(d, f"{stem}{n}{ext}")
-        if cand.lower() not in taken:
-            taken.add(cand.lower())
-            return cand
-        n += 1
+class _FreeNames:
+    """Part names not taken in the package: ``xl/worksheets/sheet{n}.xml`` with the lowest
+    free ``n`` per folder and stem (counted up once, not searched from 1 for every part)."""
+
+    def __init__(self, taken: set[str]) -> None:
+        self.taken = taken
+        self.next: dict[tuple[str, str, str], int] = {}
+
+    def __call__(self, part: str) -> str:
+        d, b = posixpath.split(part)
+        stem, ext = posixpath.splitext(b)
+        stem = stem.rstrip("0123456789") or stem
+        n = self.next.get((d, stem, ext), 1)
+        while True:
+            cand = f"{d}/{stem}{n}{ext}" if d else f"{stem}{n}{ext}"
+            n += 1
+            if cand.lower() not in self.taken:
+                self.taken.add(cand.lower())
+                self.next[(d, stem, ext)] = n
+                return cand
 
 
 def import_sheets(plan: SplicePlan, gen: Package, xf_map: dict, dxf_map: dict,
@@ -207,7 +215,8 @@ def import_sheets(plan: SplicePlan, gen: Package, xf_map: dict, dxf_map: dict,
             sheet_parts[s.name] = gen.name(g_rels.target_part(rel))
     parts = gen.closure(sheet_parts.values())
     taken = {n.lower() for n in plan.pkg.names} - {p.lower() for p in plan.removed_parts}
-    rename = {p: _free_name(p, taken) for p in sorted(parts, key=lambda n: (n.count("/"), n))}
+    free = _FreeNames(taken)
+    rename = {p: free(p) for p in sorted(parts, key=lambda n: (n.count("/"), n))}
     for p in parts:
         taken.add(rels_path(rename[p]).lower())
     sst = next((gen.name(t) for r, t in g_rels.internal()
@@ -227,10 +236,11 @@ def import_sheets(plan: SplicePlan, gen: Package, xf_map: dict, dxf_map: dict,
         types[rename[p]] = gen.content_types.type_of(p) or CT_WORKSHEET
         rels = gen.rels(p)
         if rels.rels:
-            for rel, target in rels.internal():
-                if gen.name(target) in rename:
-                    rel.element.set("Target", relative(rename[p], rename[gen.name(target)]))
-            rels.source = rename[p]
+            moves = [(rel.id, rename[gen.name(target)]) for rel, target in rels.internal()
+                     if gen.name(target) in rename]
+            rels.source = rename[p]  # targets are relative to the part's new name
+            for rid, target in moves:
+                rels.retarget(rid, target)
             new_parts[rels_path(rename[p])] = rels.to_bytes()
     return {k: rename[v] for k, v in sheet_parts.items()}, new_parts, types
 
