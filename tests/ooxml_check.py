@@ -6,7 +6,8 @@ enforces.
 Markup Compatibility (ECMA-376 Part 3): namespaces listed in ``mc:Ignorable`` that the schema
 set does not define are dropped (elements and attributes); ``mc:AlternateContent`` is replaced
 by the content of its first ``mc:Choice`` whose ``Requires`` namespaces are all understood, else
-by its ``mc:Fallback``.
+by its ``mc:Fallback``. The content of an ``<ext>`` (``extLst``) is extension content that the
+schemas accept as any element (``processContents="lax"``): it is left as it is.
 
 Rules checked beyond the schemas:
 - every part is namespace-well-formed XML (no undeclared prefix);
@@ -82,6 +83,8 @@ def apply_mce(root: etree._Element) -> etree._Element:
 
 
 def _mce(el: etree._Element, ignorable: set[str], known: frozenset[str]) -> None:
+    if etree.QName(el).localname == "ext" and etree.QName(el).namespace in known:
+        return  # extension content (CT_Extension: any element, lax) is kept as it is
     ign = el.get(f"{{{NS_MC}}}Ignorable")
     if ign:
         ignorable = ignorable | (_ns_of(ign, el) - known)

@@ -360,3 +360,61 @@ def test_any_bytes_are_parsed_or_refused_with_a_message(data):
         assert "b.xlsx: xl/styles.xml" in str(exc)
     else:
         assert root.getroottree().docinfo.doctype == ""
+
+
+# --------------------------------------------------------------------------- extensions kept
+
+MODERN_WORKBOOK = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<workbook xmlns="{MAIN}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+ xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"
+ mc:Ignorable="x15 xr xr6 xr10 xr2"
+ xmlns:x15="http://schemas.microsoft.com/office/spreadsheetml/2010/11/main"
+ xmlns:xr="http://schemas.microsoft.com/office/spreadsheetml/2014/revision"
+ xmlns:xr6="http://schemas.microsoft.com/office/spreadsheetml/2016/revision6"
+ xmlns:xr10="http://schemas.microsoft.com/office/spreadsheetml/2016/revision10"
+ xmlns:xr2="http://schemas.microsoft.com/office/spreadsheetml/2015/revision2">
+<fileVersion appName="xl" lastEdited="7" lowestEdited="7" rupBuild="27328"/>
+<workbookPr defaultThemeVersion="166925"/>
+<mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">
+<mc:Choice Requires="x15"><x15ac:absPath url="C:\\Users\\sato\\"
+ xmlns:x15ac="http://schemas.microsoft.com/office/spreadsheetml/2010/11/ac"/></mc:Choice>
+</mc:AlternateContent>
+<xr:revisionPtr revIDLastSave="0" documentId="8_{{1B2C3D4E-0000-0000-0000-000000000000}}"
+ xr6:coauthVersionLast="47" xr6:coauthVersionMax="47"
+ xr10:uidLastSave="{{00000000-0000-0000-0000-000000000000}}"/>
+<bookViews><workbookView xWindow="-120" yWindow="-120" windowWidth="29040"
+ windowHeight="15840" xr2:uid="{{5E6F7A8B-0000-0000-0000-000000000000}}"/></bookViews>
+<sheets><sheet name="Notes" sheetId="1" r:id="rId1"/></sheets>
+<calcPr calcId="191029"/>
+<extLst><ext uri="{{140A7094-0E35-4892-8432-C4D2E57EDEB5}}"
+ xmlns:x15="http://schemas.microsoft.com/office/spreadsheetml/2010/11/main">
+<x15:workbookPr chartTrackingRefBase="1"/></ext></extLst>
+</workbook>""".encode()
+
+
+def test_extensions_of_a_modern_excel_workbook_survive_the_edit(tmp_path):
+    book = _plain_book(tmp_path / "modern.xlsx")
+    styles = _members(book)["xl/styles.xml"].replace(
+        b"<styleSheet ", b'<styleSheet xmlns:mc="http://schemas.openxmlformats.org/markup-'
+        b'compatibility/2006" mc:Ignorable="x14ac" xmlns:x14ac="http://schemas.microsoft.com/'
+        b'office/spreadsheetml/2009/9/ac" ', 1).replace(
+        b'<fonts count="1">', b'<fonts count="1" x14ac:knownFonts="1">', 1)
+    _rewrite(book, {"xl/workbook.xml": MODERN_WORKBOOK, "xl/styles.xml": styles})
+    write_report(book, make_report())
+    assert_valid(book)
+    wb = etree.fromstring(_members(book)["xl/workbook.xml"])
+    ns = {"m": MAIN, "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
+          "xr": "http://schemas.microsoft.com/office/spreadsheetml/2014/revision",
+          "x15": "http://schemas.microsoft.com/office/spreadsheetml/2010/11/main"}
+    assert wb.get(f"{{{ns['mc']}}}Ignorable") == "x15 xr xr6 xr10 xr2"
+    assert wb.find("mc:AlternateContent/mc:Choice", ns) is not None
+    ptr = wb.find("xr:revisionPtr", ns)
+    assert ptr is not None and ptr.get(
+        "{http://schemas.microsoft.com/office/spreadsheetml/2016/revision6}coauthVersionLast"
+    ) == "47"
+    view = wb.find("m:bookViews/m:workbookView", ns)
+    assert view.get("{http://schemas.microsoft.com/office/spreadsheetml/2015/revision2}uid")
+    assert wb.find("m:extLst/m:ext/x15:workbookPr", ns) is not None
+    assert [s.get("name") for s in wb.iterfind("m:sheets/m:sheet", ns)] == [
+        "Dashboard", "田中 太郎", "Notes"]
+    assert b'x14ac:knownFonts="1"' in _members(book)["xl/styles.xml"]

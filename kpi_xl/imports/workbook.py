@@ -25,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import ConfigError, InputError
+from ..i18n import text
 from ..schema import normalize_header, table_spec
 from ..settings import SETTING_KEYS
 from ..xlsx.tables import BookEditor, EditableTable
@@ -50,7 +51,7 @@ def write_import(result: ImportResult, book: str | os.PathLike[str], template_lo
     (nothing is written if there is a problem).
     """
     if mode not in ("replace", "append"):
-        raise ConfigError(f"mode must be 'replace' or 'append', not {mode!r}")
+        raise ConfigError(text("package.import_mode", template_locale, mode=mode))
     path = Path(book)
     if path.exists() or path.is_symlink():
         return _write_existing(result, path, mode, template_locale, notices)
@@ -67,19 +68,17 @@ def write_import(result: ImportResult, book: str | os.PathLike[str], template_lo
                              data={**frames, "settings": settings_frame}, notices=notices)
     if result.targets_note:
         with BookEditor(written, locale=template_locale) as ed:
-            _write_note(ed, _find_table(ed, "targets"), result.targets_note)
+            _write_note(ed, _find_table(ed, "targets", template_locale), result.targets_note)
             ed.save(written, notices=notices)
     return written
 
 
-def _find_table(ed: BookEditor, name: str) -> EditableTable:
+def _find_table(ed: BookEditor, name: str, locale: str) -> EditableTable:
     from ..excel.template import table_name
 
     table = ed.table(table_name(name))
     if table is None:
-        raise InputError(f"the workbook has no table {table_name(name)} (the {name} input "
-                         "table); import into a kpi_xl template (kpi-xl template BOOK) or a "
-                         "new file")
+        raise InputError(text("package.no_table", locale, table=table_name(name), name=name))
     return table
 
 
@@ -114,22 +113,23 @@ def _is_blank(value: object) -> bool:
 def _write_existing(result: ImportResult, path: Path, mode: str, locale: str,
                     notices: list[str] | None) -> Path:
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        raise InputError(f"{path.name}: can only import into an .xlsx/.xlsm workbook")
+        raise InputError(text("package.import_suffix", locale, name=path.name))
     stages = result.mapping.settings.stages
     with BookEditor(path, locale=locale) as ed:
         for name, frame in result.frames.items():
             if name == "settings":
-                _upsert_settings(ed, result.mapping.settings_values)
+                _upsert_settings(ed, result.mapping.settings_values, locale)
                 continue
-            table = _find_table(ed, name)
-            frame = _fill_table(ed, table, name, frame, table_spec(name, stages), mode, result)
+            table = _find_table(ed, name, locale)
+            frame = _fill_table(ed, table, name, frame, table_spec(name, stages), mode, result,
+                                locale)
             if name == "targets" and result.targets_note:
                 _write_note(ed, table, result.targets_note)
         return ed.save(path, notices=notices)
 
 
 def _fill_table(ed: BookEditor, table: EditableTable, name: str, frame: pd.DataFrame, spec,
-                mode: str, result: ImportResult) -> pd.DataFrame:
+                mode: str, result: ImportResult, locale: str) -> pd.DataFrame:
     cells = table.cells
     r0, c0, r1, c1 = table.bounds
     lookup = {}
@@ -142,7 +142,8 @@ def _fill_table(ed: BookEditor, table: EditableTable, name: str, frame: pd.DataF
     cols = [lookup.get(normalize_header(h)) if not _is_blank(h) else None for h in headers]
     missing = [c for c in frame.columns if c not in {x.name for x in cols if x}]
     if missing:
-        raise InputError(f"{ed.path.name}: table {table.name} has no column for {missing}")
+        raise InputError(text("package.no_column", locale, book=ed.path.name,
+                              table=table.name, columns=missing))
     last = r0  # last row holding data (a fresh template table has one empty row)
     for r in range(r1, r0, -1):
         if any(not _is_blank(cells.value(r, j)) for j in range(c0, c1 + 1)):
@@ -155,9 +156,8 @@ def _fill_table(ed: BookEditor, table: EditableTable, name: str, frame: pd.DataF
                 if not _is_blank(cells.value(r, kcol))}
         exists = frame[spec.key].map(_key_text).isin(have)
         if exists.any():
-            result.report.notes.append(
-                f"append {name}: {int(exists.sum()):,} rows skipped, their {spec.key} is "
-                "already in the workbook")
+            result.report.notes.append(text("package.append_skipped", locale, name=name,
+                                            count=int(exists.sum()), key=spec.key))
             frame = frame[~exists.to_numpy()].reset_index(drop=True)
     if mode == "replace":
         for r in range(r0 + 1, r1 + 1):
@@ -196,10 +196,10 @@ def _key_text(value: object) -> str:
     return str(value)
 
 
-def _upsert_settings(ed: BookEditor, values: dict[str, str]) -> None:
+def _upsert_settings(ed: BookEditor, values: dict[str, str], locale: str) -> None:
     if not values:
         return
-    table = _find_table(ed, "settings")
+    table = _find_table(ed, "settings", locale)
     cells = table.cells
     r0, c0, r1, _ = table.bounds
     rows = {}

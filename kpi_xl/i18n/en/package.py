@@ -74,4 +74,11 @@ LABELS: dict[str, str] = {
                                  'digit; no spaces, hyphens or dots. 営業月報_2026年10月.xlsm is '
                                  'fine. This workbook needs {module} beside it; when you rename '
                                  'or copy the workbook, rename or copy that file to match.'),
+    'package.no_table': ('the workbook has no table {table} (the {name} input table); import '
+                         'into a kpi_xl template (kpi-xl template BOOK) or a new file'),
+    'package.import_suffix': '{name}: can only import into an .xlsx/.xlsm workbook',
+    'package.import_mode': "mode must be 'replace' or 'append', not {mode!r}",
+    'package.no_column': '{book}: table {table} has no column for {columns}',
+    'package.append_skipped': ('append {name}: {count:,} rows skipped, their {key} is already '
+                               'in the workbook'),
 }

@@ -79,4 +79,12 @@ LABELS: dict[str, str] = {
                                  '使えます。このブックには同じフォルダーに {module} が必要です。'
                                  'ブック名を変えたりコピーしたりしたときは、このファイルも同じ'
                                  '名前に合わせてください。'),
+    'package.no_table': ('ブックに表 {table}（入力表 {name}）がありません。kpi_xl の'
+                         'テンプレート（kpi-xl template BOOK）か新しいファイルに取り込んで'
+                         'ください'),
+    'package.import_suffix': '{name}: 取り込み先は .xlsx/.xlsm のブックだけです',
+    'package.import_mode': "mode は 'replace' か 'append' です（{mode!r} は使えません）",
+    'package.no_column': '{book}: 表 {table} に {columns} の列がありません',
+    'package.append_skipped': ('追加 {name}: {count:,} 行は {key} がすでにブックにあるため'
+                               '追加しませんでした'),
 }
