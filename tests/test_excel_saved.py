@@ -9,7 +9,7 @@ buttons, rich text, conditional formats, data validation) and every ``.xlsm``. T
 every feature family the corpus holds (tables, combined/secondary-axis charts, chartsheets,
 comments and VML buttons, images, hyperlinks, data validation, conditional formats, quoted
 defined names, protection, print settings, rich text, VBA). Set ``KPI_XL_CORPUS=all`` to
-splice all 993 (about three minutes of CPU).
+splice all 993 (7 minutes on two shared cores; all pass).
 
 For each input: the result passes the OOXML checker (schemas after Markup Compatibility, and
 the rules the schemas miss), every part of the original except the four the splice edits is
