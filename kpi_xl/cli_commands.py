@@ -102,6 +102,15 @@ class Run:
                                sheets=sheets, next_refresh=next_refresh), stream)
 
     # ---------------------------------------------------------------- failures
+    def notices(self, notices: Sequence[str]) -> None:
+        """What the writer wants the user to know (texts changed, leftovers removed, a macro
+        book without its module): always shown, on stderr, even with ``--quiet``."""
+        if not notices:
+            return
+        self.progress.abort()  # end the drawn line before printing
+        for n in notices:
+            self.err.write(f"kpi-xl: {n}\n")
+
     def fail(self, message: str) -> None:
         """Stop the progress and print ``message`` (always, even with ``--quiet``)."""
         self.progress.abort()
@@ -169,8 +178,10 @@ def cmd_template(args: argparse.Namespace, run: Run) -> int:
     from .excel.companion import write_template
 
     run.progress.phase("write")
-    paths = write_template(args.out, locale=args.locale, macro=args.macro)
+    notices: list[str] = []
+    paths = write_template(args.out, locale=args.locale, macro=args.macro, notices=notices)
     run.progress.done()
+    run.notices(notices)
     run.say([text("cli.summary.wrote", run.locale, path=p) for p in paths])
     return EXIT_OK
 
@@ -179,8 +190,10 @@ def cmd_refresh(args: argparse.Namespace, run: Run) -> int:
     from .refresh import refresh_book
 
     as_of = parse_as_of(args.as_of, run.locale)
+    notices: list[str] = []
     res = refresh_book(args.book, args.out, as_of=as_of, period=args.period,
-                       locale=args.locale, progress=run.progress)
+                       locale=args.locale, progress=run.progress, notices=notices)
+    run.notices(notices)
     run.summary(res.dataset, path=res.path, sheets=res.sheets)
     return EXIT_OK
 
@@ -188,7 +201,9 @@ def cmd_refresh(args: argparse.Namespace, run: Run) -> int:
 def cmd_demo(args: argparse.Namespace, run: Run) -> int:
     from .refresh import demo_book
 
-    res = demo_book(args.out, locale=args.locale, progress=run.progress)
+    notices: list[str] = []
+    res = demo_book(args.out, locale=args.locale, progress=run.progress, notices=notices)
+    run.notices(notices)
     run.summary(res.dataset, path=res.path, sheets=res.sheets)
     return EXIT_OK
 
@@ -196,7 +211,10 @@ def cmd_demo(args: argparse.Namespace, run: Run) -> int:
 def cmd_import(args: argparse.Namespace, run: Run) -> int:
     from .imports.command import execute
 
-    path = execute(args, lambda s: run.say([s.rstrip("\n")]), progress=run.progress)
+    notices: list[str] = []
+    path = execute(args, lambda s: run.say([s.rstrip("\n")]), progress=run.progress,
+                   notices=notices)
+    run.notices(notices)
     run.summary(path=path, next_refresh=True)
     return EXIT_OK
 

@@ -20,11 +20,13 @@ from pathlib import Path
 
 from .calendar import Period, parse_period
 from .dataset import Dataset
+from .i18n import normalize_locale
 from .progress import SILENT, Progress
 from .read import read_source
 from .report.layout import build_report
 from .report.writer import write_report
 from .validate import validate
+from .xlsx.atomic import check_input_file, check_output_path
 
 __all__ = ["RefreshResult", "demo_book", "demo_workbook", "read_dataset", "refresh",
            "refresh_book"]
@@ -63,15 +65,22 @@ def refresh_book(book: str | os.PathLike[str], out: str | os.PathLike[str] | Non
                  locale: str | None = None, generated_at: dt.datetime | None = None,
                  progress: Progress = SILENT,
                  timings: MutableMapping[str, float] | None = None,
-                 method: str = "splice") -> RefreshResult:
+                 notices: list[str] | None = None) -> RefreshResult:
     """Refresh ``book`` (or write the refreshed copy to ``out``) and say what was done.
 
     ``period`` may be a label (``FY2026Q3`` …), parsed with the book's own fiscal-year start.
     ``timings``, when given, receives the wall-clock seconds of each step: ``read`` (input
     tables), ``validate``, ``compute`` (metrics and report layout), ``render`` (the generated
-    sheets) and ``write`` (the workbook file). ``method`` is passed to
-    :func:`~kpi_xl.report.writer.write_report`.
+    sheets) and ``write`` (the workbook file). ``notices``, when given, receives what the user
+    should know about the file written (see :func:`~kpi_xl.report.writer.write_report`).
+
+    The input and the destination are checked before anything is read: a named pipe would
+    block the reader, and a book open in Excel or read-only should fail at once, not after
+    the whole computation.
     """
+    msg_locale = normalize_locale(locale)
+    check_input_file(Path(book), msg_locale)
+    check_output_path(Path(out) if out is not None else Path(book), msg_locale)
     ds = read_dataset(book, progress=progress, timings=timings)
     progress.phase("compute")
     if isinstance(period, str):
@@ -79,7 +88,7 @@ def refresh_book(book: str | os.PathLike[str], out: str | os.PathLike[str] | Non
     with _timed(timings, "compute"):
         report = build_report(ds, as_of=as_of, period=period, locale=locale,
                               generated_at=generated_at, progress=progress)
-    path = write_report(book, report, out, method=method, timings=timings, progress=progress)
+    path = write_report(book, report, out, timings=timings, notices=notices, progress=progress)
     return RefreshResult(Path(path), ds, [s.name for s in report.sheets])
 
 
@@ -88,14 +97,14 @@ def refresh(book: str | os.PathLike[str], out: str | os.PathLike[str] | None = N
             locale: str | None = None, generated_at: dt.datetime | None = None,
             progress: Progress = SILENT,
             timings: MutableMapping[str, float] | None = None,
-            method: str = "splice") -> Path:
+            notices: list[str] | None = None) -> Path:
     """Refresh ``book`` (or write the refreshed copy to ``out``); returns the written path.
 
     The same as :func:`refresh_book`, which also returns the dataset and the sheet names.
     """
     return refresh_book(book, out, as_of=as_of, period=period, locale=locale,
                         generated_at=generated_at, progress=progress, timings=timings,
-                        method=method).path
+                        notices=notices).path
 
 
 @contextlib.contextmanager
@@ -112,7 +121,8 @@ def _timed(timings: MutableMapping[str, float] | None, step: str) -> Iterator[No
 
 def demo_book(out: str | os.PathLike[str], *, locale: str = "ja", macro: bool = False,
               generated_at: dt.datetime | None = None,
-              progress: Progress = SILENT) -> RefreshResult:
+              progress: Progress = SILENT,
+              notices: list[str] | None = None) -> RefreshResult:
     """Template + bundled demo data + refresh → one finished workbook at ``out``.
 
     The template filled with the demo data is written first (a ``write`` phase), then
@@ -126,13 +136,15 @@ def demo_book(out: str | os.PathLike[str], *, locale: str = "ja", macro: bool = 
     s = frames["settings"].copy()
     s.loc[s["key"] == "locale", "value"] = locale  # the book's own setting, kept by re-refreshes
     frames["settings"] = s
-    path = build_template(out, locale=locale, macro=macro, data=frames)
-    return refresh_book(path, locale=locale, generated_at=generated_at, progress=progress)
+    path = build_template(out, locale=locale, macro=macro, data=frames, notices=notices)
+    return refresh_book(path, locale=locale, generated_at=generated_at, progress=progress,
+                        notices=notices)
 
 
 def demo_workbook(out: str | os.PathLike[str], *, locale: str = "ja", macro: bool = False,
                   generated_at: dt.datetime | None = None,
-                  progress: Progress = SILENT) -> Path:
+                  progress: Progress = SILENT,
+                  notices: list[str] | None = None) -> Path:
     """Template + bundled demo data + refresh → one finished workbook at ``out``."""
     return demo_book(out, locale=locale, macro=macro, generated_at=generated_at,
-                     progress=progress).path
+                     progress=progress, notices=notices).path

@@ -25,7 +25,7 @@ from python_calamine import CalamineWorkbook
 
 from kpi_xl.errors import InputError
 from kpi_xl.excel.template import build_template, quickstart_vba_project
-from kpi_xl.report import render_openpyxl as ro
+from kpi_xl.report.cells import cell_value
 from kpi_xl.report.model import Chart, Column, Conditional, Report, Series, Sheet, Table
 from kpi_xl.report.naming import GENERATED_NAME
 from kpi_xl.report.render_openpyxl import generated_kind, generated_sheets, render_into
@@ -268,7 +268,7 @@ def test_no_data_label_follows_the_locale():
     ("a\x07b", "ab"),
 ])
 def test_cell_values_are_converted_to_what_excel_stores(value, expected):
-    assert ro._cell_value(value) == expected
+    assert cell_value(value) == expected
 
 
 def test_formula_like_text_stays_text(rendered):
@@ -517,16 +517,14 @@ def test_write_report_to_another_file_leaves_the_source(tmp_path, user_book):
     assert generated_sheets(openpyxl.load_workbook(out)) == ["Dashboard", "田中 太郎"]
 
 
-def test_failing_render_leaves_the_book_byte_identical(tmp_path, user_book, monkeypatch):
+def test_failing_render_leaves_the_book_byte_identical(tmp_path, user_book):
     before = user_book.read_bytes()
 
-    def boom(wb, report, **kwargs):
-        wb.create_sheet("half-written")
+    def boom(report, names, changes):
         raise RuntimeError("render failed")
 
-    monkeypatch.setattr("kpi_xl.report.writer.render_into", boom)
     with pytest.raises(RuntimeError, match="render failed"):
-        write_report(user_book, make_report())
+        write_report(user_book, make_report(), render=boom)
     assert user_book.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["book.xlsx"]
 
@@ -534,11 +532,11 @@ def test_failing_render_leaves_the_book_byte_identical(tmp_path, user_book, monk
 def test_failing_save_removes_the_temp_file(tmp_path, user_book, monkeypatch):
     before = user_book.read_bytes()
 
-    def bad_save(self, filename):
-        Path(filename).write_bytes(b"partial")
-        raise OSError("disk full")
+    def bad_write(pkg, out, **edits):
+        out.write(b"partial")
+        raise OSError(28, "disk full")
 
-    monkeypatch.setattr(openpyxl.Workbook, "save", bad_save)
+    monkeypatch.setattr("kpi_xl.xlsx.write.write_package", bad_write)
     with pytest.raises(InputError, match="disk full"):
         write_report(user_book, make_report())
     assert user_book.read_bytes() == before
@@ -547,7 +545,7 @@ def test_failing_save_removes_the_temp_file(tmp_path, user_book, monkeypatch):
 
 @pytest.mark.parametrize("name, content, match", [
     ("missing.xlsx", None, "not found"),
-    ("broken.xlsx", b"not a zip", "cannot read"),
+    ("broken.xlsx", b"not a zip", "not an .xlsx/.xlsm workbook"),
     ("data.csv", b"a,b", "not an Excel workbook"),
 ])
 def test_unreadable_books_raise_input_error(tmp_path, name, content, match):

@@ -1,6 +1,7 @@
-"""The lossless splice writer (kpi_xl.report.splice): what openpyxl would lose survives a
+"""The lossless splice writer (kpi_xl.xlsx.splice): what openpyxl would lose survives a
 refresh byte for byte, the generated sheets equal the openpyxl renderer's, defined names keep
-pointing at their sheets, and a second refresh replaces rather than duplicates.
+pointing at their sheets, and a second refresh replaces rather than duplicates. Every file
+written here passes the OOXML checker (tests/ooxml_check.py).
 
 Not covered: pivot tables and slicers — neither XlsxWriter nor openpyxl can create them without
 Excel; the splice keeps them like any other part it does not touch (parts referenced only by
@@ -23,12 +24,13 @@ from python_calamine import CalamineWorkbook
 
 from kpi_xl.errors import InputError
 from kpi_xl.excel.template import quickstart_vba_project
-from kpi_xl.report import splice as sp
 from kpi_xl.report.naming import GENERATED_NAME
-from kpi_xl.report.render_openpyxl import generated_sheets, sheet_values
+from kpi_xl.report.render_openpyxl import generated_sheets, render_into, sheet_values
 from kpi_xl.report.writer import write_report
 
 from . import lo
+from .ooxml_check import assert_valid
+from .sheet_compare import differences, sheet_facts
 from .test_render_openpyxl import make_report
 
 CUSTOM_XML = (b'<?xml version="1.0" encoding="UTF-8" standalone="no"?>'
@@ -101,6 +103,13 @@ def make_rich_book(path: Path) -> Path:
     return path
 
 
+def refresh_the_old_way(book: Path) -> None:
+    """What kpi_xl did before the splice: openpyxl load, render, save."""
+    wb = openpyxl.load_workbook(book, keep_vba=book.suffix == ".xlsm", keep_links=True)
+    render_into(wb, make_report())
+    wb.save(book)
+
+
 def _members(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as z:
         return {n: z.read(n) for n in z.namelist()}
@@ -120,8 +129,10 @@ def rich(tmp_path) -> tuple[Path, dict[str, bytes]]:
 def refreshed(rich) -> tuple[Path, dict[str, bytes], dict[str, bytes]]:
     book, before = rich
     write_report(book, make_report())
+    assert_valid(book)
     once = _members(book)
     write_report(book, make_report())
+    assert_valid(book)
     return book, before, once
 
 
@@ -187,24 +198,12 @@ def test_user_defined_names_still_point_at_their_sheets(refreshed):
 def test_generated_sheets_equal_the_openpyxl_render(refreshed, tmp_path):
     book, _, _ = refreshed
     other = make_rich_book(tmp_path / "other.xlsm")
-    write_report(other, make_report(), method="openpyxl")
+    refresh_the_old_way(other)
     a = openpyxl.load_workbook(book, keep_vba=True)
     b = openpyxl.load_workbook(other, keep_vba=True)
     for name in ("Dashboard", "田中 太郎"):
         assert sheet_values(a[name]) == sheet_values(b[name]), name
-        fa = [[(c.number_format, c.font.b, c.fill.fgColor.rgb, c.border.left.style,
-                c.quotePrefix) for c in row] for row in a[name].iter_rows()]
-        fb = [[(c.number_format, c.font.b, c.fill.fgColor.rgb, c.border.left.style,
-                c.quotePrefix) for c in row] for row in b[name].iter_rows()]
-        assert fa == fb, name
-        assert len(a[name]._charts) == len(b[name]._charts)
-        cfa = sorted((str(r.sqref), rule.type, rule.dxf.fill.bgColor.rgb if rule.dxf and
-                      rule.dxf.fill else None) for r in a[name].conditional_formatting
-                     for rule in r.rules)
-        cfb = sorted((str(r.sqref), rule.type, rule.dxf.fill.bgColor.rgb if rule.dxf and
-                      rule.dxf.fill else None) for r in b[name].conditional_formatting
-                     for rule in r.rules)
-        assert cfa == cfb, name
+        assert not differences(sheet_facts(a[name]), sheet_facts(b[name])), name
     # the openpyxl path loses the shape; the splice keeps it
     assert not any(b"<xdr:sp" in d for n, d in _members(other).items()
                    if n.startswith("xl/drawings/"))
@@ -261,6 +260,7 @@ def test_calc_chain_listing_a_removed_sheet_is_dropped(rich):
             '<calcChain xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
             f'<c r="C1" i="2"/><c r="B2" i="{gen_id}"/></calcChain>'))
     write_report(book, make_report())
+    assert_valid(book)
     after = _members(book)
     assert "xl/calcChain.xml" not in after
     assert b"calcChain" not in after["[Content_Types].xml"]
@@ -272,10 +272,10 @@ def test_a_failing_splice_leaves_the_book_untouched(rich, monkeypatch):
     book, _ = rich
     raw = book.read_bytes()
 
-    def boom(self, *args, **kwargs):
-        raise OSError("disk full")
+    def boom(*args, **kwargs):
+        raise OSError(28, "disk full")
 
-    monkeypatch.setattr(sp._Plan, "write", boom)
+    monkeypatch.setattr("kpi_xl.xlsx.write.write_package", boom)
     with pytest.raises(InputError, match="disk full"):
         write_report(book, make_report())
     assert book.read_bytes() == raw
@@ -285,6 +285,7 @@ def test_a_failing_splice_leaves_the_book_untouched(rich, monkeypatch):
 def test_xlsm_written_as_xlsx_drops_the_vba_project_only(rich, tmp_path):
     book, before = rich
     out = write_report(book, make_report(), tmp_path / "plain.xlsx")
+    assert_valid(out)
     after = _members(out)
     assert "xl/vbaProject.bin" not in after
     ctypes = after["[Content_Types].xml"].decode()
@@ -298,9 +299,11 @@ def test_splice_into_an_openpyxl_written_book_with_a_clashing_user_sheet(tmp_pat
     from .test_render_openpyxl import make_user_book
 
     book = make_user_book(tmp_path / "u.xlsx", with_dashboard=True)
-    write_report(book, make_report(), method="openpyxl")  # a book refreshed the old way
+    refresh_the_old_way(book)  # openpyxl declares xmlns:r on each <sheet>, not on the root
     write_report(book, make_report())
+    assert_valid(book)
     write_report(book, make_report())
+    assert_valid(book)
     wb = openpyxl.load_workbook(book)
     assert wb.sheetnames == ["How to use", "Dashboard (2)", "田中 太郎", "My notes", "Dashboard"]
     assert generated_sheets(wb) == ["Dashboard (2)", "田中 太郎"]
@@ -315,6 +318,7 @@ def test_the_users_active_sheet_stays_the_only_selected_one(tmp_path):
     wb.add_worksheet("Only").write("A1", 1)
     wb.close()
     write_report(path, make_report())
+    assert_valid(path)
     back = openpyxl.load_workbook(path)
     assert back.sheetnames == ["Dashboard", "田中 太郎", "Only"]  # at the start, as render_into
     assert back.active.title == "Only"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import datetime as dt
+import io
 import os
 import pathlib
 import re
@@ -606,16 +607,70 @@ def test_write_template_writes_xlsm_and_module_side_by_side(tmp_path):
         tmp_path / "plain.xlsx"]
 
 
-@pytest.mark.parametrize("stem", ["kpi-template", "1book", "class", "売上", "my book", "json",
-                                  "xlwings"])
-def test_macro_workbook_with_a_stem_that_is_no_module_name_is_refused(tmp_path, stem):
-    with pytest.raises(ConfigError, match="SampleCall"):
-        write_template(tmp_path / f"{stem}.xlsm", locale="ja", macro=True)
+@pytest.mark.parametrize("stem, reason", [
+    ("kpi-template", "Python"), ("1book", "Python"), ("class", "Python"), ("my book", "Python"),
+    ("sales.2026", "Python"), ("json", "import json"), ("xlwings", "import xlwings")])
+def test_macro_workbook_with_a_stem_that_is_no_module_name_is_refused(tmp_path, stem, reason):
+    with pytest.raises(ConfigError, match=reason) as err:
+        write_template(tmp_path / f"{stem}.xlsm", locale="en", macro=True)
+    assert "営業月報_2026年10月.xlsm" in str(err.value) or "another name" in str(err.value)
     with pytest.raises(ConfigError):
         build_template(tmp_path / f"{stem}.xlsm", macro=True)
     assert not list(tmp_path.iterdir())
     # without macros any name is fine
     assert write_template(tmp_path / f"{stem}.xlsx", locale="ja", macro=False)[0].exists()
+
+
+@pytest.mark.parametrize("stem, module", [
+    ("営業月報_2026年10月", "営業月報_2026年10月"),
+    ("売上", "売上"),
+    ("営業月報_２０２６年", "営業月報_2026年"),   # full-width digits: Python reads them NFKC
+    ("ｴｲｷﾞｮｳ", "エイギョウ"),                 # half-width katakana likewise
+    ("_private", "_private"),
+])
+def test_every_python_identifier_is_a_macro_workbook_name(tmp_path, stem, module):
+    assert stem.isidentifier()
+    written = write_template(tmp_path / f"{stem}.xlsm", locale="ja", macro=True)
+    assert [p.name for p in written] == [f"{stem}.xlsm", f"{module}.py"]
+    assert template.module_name(written[0]) == module
+    # the button's SampleCall runs "import <stem>": Python finds the module written
+    code = f"import sys; sys.path.insert(0, {str(tmp_path)!r}); import {stem}; print({stem}.main)"
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, timeout=60,
+                          capture_output=True, text=True)
+    assert "function main" in done.stdout, done.stderr
+
+
+def test_the_how_to_sheet_explains_the_naming_rule(tmp_path):
+    book = write_template(tmp_path / "営業月報_2026年10月.xlsm", locale="ja", macro=True)[0]
+    ws = openpyxl.load_workbook(book)["使い方"]
+    texts = " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
+    assert "名前のルール" in texts and "営業月報_2026年10月.py" in texts
+    en = write_template(tmp_path / "book.xlsm", locale="en", macro=True)[0]
+    ws = openpyxl.load_workbook(en)["How to use"]
+    texts = " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
+    assert "Naming rule" in texts and "book.py" in texts
+
+
+def test_refresh_warns_when_the_macro_books_module_is_missing(tmp_path):
+    from kpi_xl.cli import main
+
+    first = write_template(tmp_path / "sales_2026_10.xlsm", locale="en", macro=True)[0]
+    renamed = first.with_name("sales_2026_11.xlsm")
+    first.rename(renamed)  # copied for next month, the module left behind
+    err = io.StringIO()
+    assert main(["refresh", str(renamed), "--locale", "en", "--quiet"], out=io.StringIO(),
+                err=err) == 0
+    assert "sales_2026_11.py" in err.getvalue() and "sales_2026_10.py" in err.getvalue()
+    renamed.with_name("sales_2026_11.py").write_text(companion_module_source())
+    err = io.StringIO()
+    assert main(["refresh", str(renamed), "--locale", "en", "--quiet"], out=io.StringIO(),
+                err=err) == 0
+    assert "module" not in err.getvalue()
+    bad = renamed.rename(renamed.with_name("sales 2026-11.xlsm"))
+    err = io.StringIO()
+    assert main(["refresh", str(bad), "--locale", "en", "--quiet"], out=io.StringIO(),
+                err=err) == 0
+    assert "cannot work" in err.getvalue()
 
 
 def test_excel_package_does_not_import_xlwings():
@@ -626,4 +681,5 @@ def test_excel_package_does_not_import_xlwings():
 
 def test_public_names():
     assert set(template.__all__) >= {"build_template", "build_bundled_templates"}
-    assert set(companion.__all__) == {"companion_module_source", "write_template"}
+    assert set(companion.__all__) == {"companion_module_source", "companion_notices",
+                                      "write_template"}

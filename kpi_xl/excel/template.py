@@ -53,7 +53,9 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from ..errors import ConfigError, InputError
+from ..i18n import text as _text
 from ..metrics.actuals import canonical_metric, metric_def, metric_names
+from ..report.cells import looks_like_formula
 from ..schema import (
     TABLES,
     ColumnSpec,
@@ -73,6 +75,8 @@ from ..settings import (
     Settings,
     setting_label,
 )
+from ..xlsx.atomic import atomic_output
+from ..xlsx.text import TextChanges, change_notices
 
 __all__ = [
     "BUTTON_CAPTIONS",
@@ -84,6 +88,7 @@ __all__ = [
     "build_template",
     "check_macro_stem",
     "howto_sheet_name",
+    "module_name",
     "quickstart_vba_project",
     "sheet_names",
     "table_name",
@@ -332,22 +337,30 @@ def currency_format(currency: str) -> str:
     return f'"{symbol}"{INT_FORMAT}' if symbol else INT_FORMAT
 
 
-def check_macro_stem(path: str | pathlib.Path) -> None:
+def module_name(path: str | pathlib.Path) -> str:
+    """The Python module the button of the macro workbook ``path`` imports.
+
+    xlwings' ``SampleCall`` runs ``import <stem>`` and Python reads identifiers in NFKC form,
+    so ``営業月報_２０２６年.xlsm`` (full-width digits) imports ``営業月報_2026年``.
+    """
+    return unicodedata.normalize("NFKC", pathlib.Path(path).stem)
+
+
+def check_macro_stem(path: str | pathlib.Path, locale: str = "en") -> None:
     """Raise ConfigError unless the workbook's stem can be the name of its companion module.
 
     xlwings' ``SampleCall`` runs ``import <stem>; <stem>.main()`` for the workbook
-    ``<stem>.xlsm``, so the stem must be a Python identifier, not a keyword, and not the name
-    of a module Python would import instead (standard library, xlwings, kpi_xl).
+    ``<stem>.xlsm``, so the stem must be a Python identifier (``str.isidentifier``: letters of
+    any script — 営業月報_2026年10月 is one —, digits and underscores, not starting with a
+    digit), not a keyword (``import for`` is a syntax error), and not the name of a module
+    Python would import instead (standard library, xlwings, kpi_xl, pandas, numpy).
     """
     stem = pathlib.Path(path).stem
-    hint = ("xlwings' SampleCall (the button) imports the Python module named like the workbook "
-            "and calls its main(); name the .xlsm like a Python module, e.g. kpi_book.xlsm")
-    if not stem.isidentifier() or not stem.isascii() or keyword.iskeyword(stem):
-        raise ConfigError(f"{stem!r} cannot be the name of a macro workbook: it is not a valid "
-                          f"Python module name — {hint}")
-    if stem in sys.stdlib_module_names or stem in ("xlwings", "kpi_xl", "pandas", "numpy"):
-        raise ConfigError(f"{stem!r} cannot be the name of a macro workbook: 'import {stem}' "
-                          f"would load another module — {hint}")
+    module = module_name(path)
+    if not stem.isidentifier() or keyword.iskeyword(module):
+        raise ConfigError(_text("package.macro_name_invalid", locale, stem=stem))
+    if module in sys.stdlib_module_names or module in ("xlwings", "kpi_xl", "pandas", "numpy"):
+        raise ConfigError(_text("package.macro_name_shadows", locale, stem=stem))
 
 
 def quickstart_vba_project() -> bytes:
@@ -464,6 +477,11 @@ class _Formats:
         self.section = wb.add_format({"bold": True, "font_size": 12, "bottom": 1})
         self.label = wb.add_format({"bold": True, "valign": "top"})
         self.code = wb.add_format({"font_name": "Consolas", "text_wrap": True, "valign": "top"})
+        self.quoted_text = wb.add_format({"num_format": "@", "quote_prefix": True})
+
+    def quoted(self, fmt):
+        """The format of data text Excel would read as a formula (``=…``): text, quoted."""
+        return self.quoted_text
 
 
 def _column_format(spec: TableSpec, col: ColumnSpec, f: _Formats):
@@ -504,11 +522,14 @@ class _Builder:
         self.currency = effective.get("currency", settings.currency)
         self.activity_types = _split_list(effective.get("activity_types", ""))
         self.t = _TEXT[locale]
-        self.wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False,
+        self.buffer = io.BytesIO()
+        self.wb = xlsxwriter.Workbook(self.buffer, {"in_memory": True,
+                                                    "strings_to_formulas": False,
                                                   "strings_to_urls": False,
                                                   "strings_to_numbers": False})
         self.f = _Formats(self.wb, self.currency)
         self.sheet_no = 0
+        self.changes = TextChanges()
 
     # -- plumbing
     def add_sheet(self, name: str):
@@ -565,6 +586,10 @@ class _Builder:
         wb.close()
         return self.path
 
+    def package(self) -> bytes:
+        """The workbook built by :meth:`build`, as the bytes of its package."""
+        return self.buffer.getvalue()
+
     def howto(self, ws) -> None:
         t, f = self.t, self.f
         ws.set_column(0, 0, 24)
@@ -594,6 +619,10 @@ class _Builder:
             row += 1
             ws.write_string(row, 1, t["button_note"], f.wrap)
             ws.set_row(row, 32)
+            row += 1
+            ws.write_string(row, 1, _text("package.howto_macro_name", self.locale,
+                                          module=module_name(self.path) + ".py"), f.wrap)
+            ws.set_row(row, 48)
             row += 1
         row += 1
         ws.write_string(row, 0, t["inputs_h"], f.section)
@@ -777,6 +806,10 @@ class _Builder:
                 key = "won"
             if key is not None:
                 text = self.label(key)
+        # XML cannot hold control characters (XlsxWriter would write them as _x0001_)
+        text = self.changes.clean(text)
+        if looks_like_formula(text):  # stays text when the user edits the cell, too
+            fmt = self.f.quoted(fmt)
         ws.write_string(row, col, text, fmt if fmt is not None else self.f.text)
 
     def validations(self, ws, spec: TableSpec, n: int) -> None:
@@ -823,7 +856,8 @@ class _Builder:
 
 def build_template(path: str | pathlib.Path, *, locale: str = "ja", macro: bool = False,
                    data: Mapping[str, pd.DataFrame] | None = None,
-                   settings: Settings | None = None) -> pathlib.Path:
+                   settings: Settings | None = None,
+                   notices: list[str] | None = None) -> pathlib.Path:
     """Write the input template to ``path`` (``.xlsx``, or ``.xlsm`` when ``macro``).
 
     ``data`` maps table names (``reps``, ``opportunities``…, and ``settings`` as a key/value
@@ -843,14 +877,24 @@ def build_template(path: str | pathlib.Path, *, locale: str = "ja", macro: bool 
         raise ConfigError(f"{path.name}: a {'macro ' if macro else ''}template must be a "
                           f"{suffix} file")
     if macro:
-        check_macro_stem(path)
+        check_macro_stem(path, locale)
     data = dict(data or {})
     unknown = sorted(set(data) - set(TABLES))
     if unknown:
         raise ConfigError(f"unknown tables in data: {unknown}; known: {sorted(TABLES)}")
     settings = settings or Settings(locale=locale)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return _Builder(path, locale, macro, data, settings).build()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(_text("package.cannot_write", locale, path=path,
+                               detail=exc.strerror or str(exc))) from exc
+    builder = _Builder(path, locale, macro, data, settings)
+    builder.build()
+    with atomic_output(path, locale=locale, notices=notices) as fh:
+        fh.write(builder.package())
+    if notices is not None:
+        notices.extend(change_notices(builder.changes, locale))
+    return path
 
 
 def build_bundled_templates(folder: str | pathlib.Path) -> list[pathlib.Path]:

@@ -51,7 +51,7 @@ def add_parser(subparsers, locale: str = "en", **kwargs) -> argparse.ArgumentPar
 
 
 def execute(args: argparse.Namespace, say: Callable[[str], None], *,
-            progress: Progress = SILENT) -> Path:
+            progress: Progress = SILENT, notices: list[str] | None = None) -> Path:
     """Run ``kpi-xl import``: ``say`` receives the import report (before anything is written,
     so it is shown even when the imported tables fail validation); returns the workbook
     written. Raises :class:`~kpi_xl.errors.KpiXlError` subclasses."""
@@ -67,13 +67,15 @@ def execute(args: argparse.Namespace, say: Callable[[str], None], *,
         derive_targets(result)
     say(result.report.format())
     progress.phase("write")
-    return Path(write_import(result, args.out, args.locale, args.mode))
+    return Path(write_import(result, args.out, args.locale, args.mode, notices=notices))
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run ``kpi-xl import`` without the CLI's boundary; returns the exit code."""
     try:
-        path = execute(args, out.write)
+        notices: list[str] = []
+        path = execute(args, out.write, notices=notices)
+        err.writelines(f"kpi-xl: {n}\n" for n in notices)
         out.write(text("cli.summary.wrote", "en", path=path) + "\n"
                   + text("cli.summary.next", "en", path=path) + "\n")
         return 0

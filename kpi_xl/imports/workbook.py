@@ -2,28 +2,33 @@
 
 - The book does not exist: :func:`kpi_xl.excel.template.build_template` writes the template with
   the imported rows (and the mapping's settings) filled in.
-- The book exists: only the input tables that were imported are rewritten, with openpyxl, in
-  place (``mode='replace'``: the table's rows are replaced; ``'append'``: the rows are added
-  below the existing ones); each table's reference (and autofilter) is resized. Every other
-  sheet, including generated report sheets and the user's own sheets, is left as it is (a
-  ``kpi-xl refresh`` regenerates the reports). Settings rows named by the mapping are updated
-  in place or added; the other settings are kept.
+- The book exists: only the input tables that were imported are rewritten, as XML through the
+  package layer (:class:`kpi_xl.xlsx.tables.BookEditor`) — the same lossless path as a refresh:
+  shapes, form controls, comments, the VBA project and parts kpi_xl does not know stay byte for
+  byte. ``mode='replace'``: the table's rows are replaced; ``'append'``: the rows are added below
+  the existing ones; each table's reference (and autofilter) is resized. Every other sheet,
+  including generated report sheets and the user's own sheets, is left as it is (a
+  ``kpi-xl refresh`` regenerates the reports). Settings rows named by the mapping are updated in
+  place or added; the other settings are kept.
 
-The file is written to a temporary file next to the destination and moved into place only when
-complete.
+Text from the data is always written as text (an inline string, never a formula), with Excel's
+quote prefix when it starts with ``= + - @``. The file is written to a temporary file next to
+the destination and moved into place only when complete.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
 from ..errors import ConfigError, InputError
+from ..i18n import text
 from ..schema import normalize_header, table_spec
 from ..settings import SETTING_KEYS
+from ..xlsx.tables import BookEditor, EditableTable
 from .engine import ImportResult
 
 __all__ = ["NOTE_CELL_OFFSET", "write_import"]
@@ -31,22 +36,25 @@ __all__ = ["NOTE_CELL_OFFSET", "write_import"]
 #: The derived-targets note is written this many columns right of the Targets table, row 1.
 NOTE_CELL_OFFSET = 2
 DATE_FORMAT = "yyyy-mm-dd"
+_NOTE_COLOUR = "FFC00000"
+_FORMULA_PREFIXES = ("=", "+", "-", "@")
 
 
 def write_import(result: ImportResult, book: str | os.PathLike[str], template_locale: str = "ja",
-                 mode: str = "replace", *, check: bool = True) -> Path:
+                 mode: str = "replace", *, check: bool = True,
+                 notices: list[str] | None = None) -> Path:
     """Write ``result.frames`` to ``book``; returns the path written.
 
     ``template_locale`` ('ja'|'en') is used when the template is created (headers and sheet
-    names; also the book's ``locale`` setting). ``check`` validates the imported tables with
-    :func:`kpi_xl.validate.validate` first when a new book is built (nothing is written if
-    there is a problem).
+    names; also the book's ``locale`` setting) and for messages. ``check`` validates the
+    imported tables with :func:`kpi_xl.validate.validate` first when a new book is built
+    (nothing is written if there is a problem).
     """
     if mode not in ("replace", "append"):
-        raise ConfigError(f"mode must be 'replace' or 'append', not {mode!r}")
+        raise ConfigError(text("package.import_mode", template_locale, mode=mode))
     path = Path(book)
-    if path.exists():
-        return _write_existing(result, path, mode)
+    if path.exists() or path.is_symlink():
+        return _write_existing(result, path, mode, template_locale, notices)
     from ..excel.template import build_template
 
     frames = {n: f for n, f in result.frames.items() if n != "settings"}
@@ -57,49 +65,28 @@ def write_import(result: ImportResult, book: str | os.PathLike[str], template_lo
         validate({**frames, "settings": settings_frame})
     settings = result.mapping.settings.with_overrides(locale=template_locale)
     written = build_template(path, locale=template_locale, settings=settings,
-                             data={**frames, "settings": settings_frame})
+                             data={**frames, "settings": settings_frame}, notices=notices)
     if result.targets_note:
-        import openpyxl
-
-        wb = openpyxl.load_workbook(written)
-        ws, tbl = _find_table(wb, "targets")
-        _write_note(ws, tbl, result.targets_note)
-        _save(wb, written)
+        with BookEditor(written, locale=template_locale) as ed:
+            _write_note(ed, _find_table(ed, "targets", template_locale), result.targets_note)
+            ed.save(written, notices=notices)
     return written
 
 
-def _find_table(wb, name: str):
+def _find_table(ed: BookEditor, name: str, locale: str) -> EditableTable:
     from ..excel.template import table_name
 
-    want = table_name(name).lower()
-    for ws in wb.worksheets:
-        for tbl in ws.tables.values():
-            if tbl.name.lower() == want:
-                return ws, tbl
-    raise InputError(f"the workbook has no table {table_name(name)} (the {name} input table); "
-                     "import into a kpi_xl template (kpi-xl template BOOK) or a new file")
+    table = ed.table(table_name(name))
+    if table is None:
+        raise InputError(text("package.no_table", locale, table=table_name(name), name=name))
+    return table
 
 
-def _write_note(ws, tbl, text: str) -> None:
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Font
-    from openpyxl.utils.cell import range_boundaries
-
-    min_col, min_row, max_col, _ = range_boundaries(tbl.ref)
-    cell = ws.cell(row=min_row, column=max_col + NOTE_CELL_OFFSET, value=text)
-    cell.font = Font(bold=True, color="C00000")
-    ws.cell(row=min_row, column=min_col).comment = Comment(text, "kpi_xl")
-
-
-def _save(wb, dest: Path) -> None:
-    fd, tmp = tempfile.mkstemp(suffix=dest.suffix, dir=dest.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, dest)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _write_note(ed: BookEditor, table: EditableTable, text: str) -> None:
+    r0, _, _, c1 = table.bounds
+    style = ed.style_variant(table.cells.style(r0, c1 + NOTE_CELL_OFFSET),
+                             bold_color=_NOTE_COLOUR)
+    table.cells.set(r0, c1 + NOTE_CELL_OFFSET, text, style)
 
 
 def _cell_value(v: object, kind: str) -> object:
@@ -111,7 +98,7 @@ def _cell_value(v: object, kind: str) -> object:
     except (TypeError, ValueError):
         pass
     if kind == "date":
-        return pd.Timestamp(v).to_pydatetime()
+        return pd.Timestamp(v).to_pydatetime().replace(tzinfo=None)
     if kind == "number":
         return float(v)
     if kind == "bool":
@@ -119,107 +106,114 @@ def _cell_value(v: object, kind: str) -> object:
     return str(v)
 
 
-def _write_existing(result: ImportResult, path: Path, mode: str) -> Path:
-    import openpyxl
-    from openpyxl.utils.cell import get_column_letter, range_boundaries
+def _is_blank(value: object) -> bool:
+    return value is None or value == ""
 
+
+def _write_existing(result: ImportResult, path: Path, mode: str, locale: str,
+                    notices: list[str] | None) -> Path:
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        raise InputError(f"{path.name}: can only import into an .xlsx/.xlsm workbook")
-    try:
-        wb = openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm",
-                                    keep_links=True)
-    except Exception as exc:  # openpyxl raises several types for unreadable files
-        raise InputError(f"Cannot open {path.name}: {exc}") from exc
+        raise InputError(text("package.import_suffix", locale, name=path.name))
     stages = result.mapping.settings.stages
-    for name, frame in result.frames.items():
-        if name == "settings":
-            _upsert_settings(wb, result.mapping.settings_values)
+    with BookEditor(path, locale=locale) as ed:
+        for name, frame in result.frames.items():
+            if name == "settings":
+                _upsert_settings(ed, result.mapping.settings_values, locale)
+                continue
+            table = _find_table(ed, name, locale)
+            frame = _fill_table(ed, table, name, frame, table_spec(name, stages), mode, result,
+                                locale)
+            if name == "targets" and result.targets_note:
+                _write_note(ed, table, result.targets_note)
+        return ed.save(path, notices=notices)
+
+
+def _fill_table(ed: BookEditor, table: EditableTable, name: str, frame: pd.DataFrame, spec,
+                mode: str, result: ImportResult, locale: str) -> pd.DataFrame:
+    cells = table.cells
+    r0, c0, r1, c1 = table.bounds
+    lookup = {}
+    for c in spec.columns:
+        for n in c.all_names():
+            lookup.setdefault(normalize_header(n), c)
+    headers = [cells.value(r0, j) for j in range(c0, c1 + 1)]
+    if all(_is_blank(h) for h in headers) and table.headers:
+        headers = list(table.headers)
+    cols = [lookup.get(normalize_header(h)) if not _is_blank(h) else None for h in headers]
+    missing = [c for c in frame.columns if c not in {x.name for x in cols if x}]
+    if missing:
+        raise InputError(text("package.no_column", locale, book=ed.path.name,
+                              table=table.name, columns=missing))
+    last = r0  # last row holding data (a fresh template table has one empty row)
+    for r in range(r1, r0, -1):
+        if any(not _is_blank(cells.value(r, j)) for j in range(c0, c1 + 1)):
+            last = r
+            break
+    base = {j: cells.style(r0 + 1, j) for j in range(c0, c1 + 1)}
+    if mode == "append" and spec.key and spec.key in frame.columns:
+        kcol = next(c0 + off for off, c in enumerate(cols) if c and c.name == spec.key)
+        have = {_key_text(cells.value(r, kcol)) for r in range(r0 + 1, last + 1)
+                if not _is_blank(cells.value(r, kcol))}
+        exists = frame[spec.key].map(_key_text).isin(have)
+        if exists.any():
+            result.report.notes.append(text("package.append_skipped", locale, name=name,
+                                            count=int(exists.sum()), key=spec.key))
+            frame = frame[~exists.to_numpy()].reset_index(drop=True)
+    if mode == "replace":
+        for r in range(r0 + 1, r1 + 1):
+            for j in range(c0, c1 + 1):
+                cells.clear(r, j)
+        start = r0 + 1
+    else:
+        start = last + 1
+    data = {c.name: frame[c.name].tolist() for c in cols if c and c.name in frame.columns}
+    date_style: dict[int, int] = {}
+    quoted: dict[int, int] = {}
+    for off, c in enumerate(cols):
+        if c is None or c.name not in data:
             continue
-        ws, tbl = _find_table(wb, name)
-        spec = table_spec(name, stages)
-        lookup = {}
-        for c in spec.columns:
-            for n in c.all_names():
-                lookup.setdefault(normalize_header(n), c)
-        min_col, min_row, max_col, max_row = range_boundaries(tbl.ref)
-        headers = [ws.cell(row=min_row, column=j).value for j in range(min_col, max_col + 1)]
-        cols = [lookup.get(normalize_header(h)) if h is not None else None for h in headers]
-        missing = [c for c in frame.columns if c not in {x.name for x in cols if x}]
-        if missing:
-            raise InputError(f"{path.name}: table {tbl.name} has no column for {missing}")
-        # last row holding data (a fresh template table has one empty row)
-        last = min_row
-        for r in range(max_row, min_row, -1):
-            if any(ws.cell(row=r, column=j).value not in (None, "")
-                   for j in range(min_col, max_col + 1)):
-                last = r
-                break
-        formats = {j: ws.cell(row=min_row + 1, column=j).number_format
-                   for j in range(min_col, max_col + 1)}
-        if mode == "append" and spec.key and spec.key in frame.columns:
-            kcol = next(min_col + off for off, c in enumerate(cols) if c and c.name == spec.key)
-            have = {str(ws.cell(row=r, column=kcol).value) for r in range(min_row + 1, last + 1)
-                    if ws.cell(row=r, column=kcol).value not in (None, "")}
-            exists = frame[spec.key].astype(str).isin(have)
-            if exists.any():
-                result.report.notes.append(
-                    f"append {name}: {int(exists.sum()):,} rows skipped, their {spec.key} is "
-                    "already in the workbook")
-                frame = frame[~exists.to_numpy()].reset_index(drop=True)
-        if mode == "replace":
-            for r in range(min_row + 1, max_row + 1):
-                for j in range(min_col, max_col + 1):
-                    ws.cell(row=r, column=j).value = None
-            start = min_row + 1
-        else:
-            start = last + 1
-        data = {c.name: frame[c.name].tolist() for c in cols if c and c.name in frame.columns}
-        for i in range(len(frame)):
-            r = start + i
-            for off, c in enumerate(cols):
-                j = min_col + off
-                cell = ws.cell(row=r, column=j)
-                if c is None or c.name not in data:
-                    if mode == "replace":
-                        cell.value = None
-                    continue
-                cell.value = _cell_value(data[c.name][i], c.kind)
-                if c.kind == "date":
-                    cell.number_format = DATE_FORMAT
-                elif formats.get(j) and formats[j] != "General":
-                    cell.number_format = formats[j]
-        end = max(start + len(frame) - 1, min_row + 1)
-        tbl.ref = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{end}"
-        if tbl.autoFilter is not None:
-            tbl.autoFilter.ref = tbl.ref
-        if name == "targets" and result.targets_note:
-            _write_note(ws, tbl, result.targets_note)
-    _save(wb, path)
-    return path
+        j = c0 + off
+        values = data[c.name]
+        for i, raw in enumerate(values):
+            value = _cell_value(raw, c.kind)
+            style = base[j]
+            if isinstance(value, dt.datetime):
+                if j not in date_style:
+                    date_style[j] = ed.style_variant(base[j], number_format=DATE_FORMAT)
+                style = date_style[j]
+            elif isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
+                if j not in quoted:
+                    quoted[j] = ed.style_variant(base[j], quote_prefix=True)
+                style = quoted[j]
+            cells.set(start + i, j, value, style)
+    table.resize(max(start + len(frame) - 1, r0 + 1))
+    return frame
 
 
-def _upsert_settings(wb, values: dict[str, str]) -> None:
+def _key_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _upsert_settings(ed: BookEditor, values: dict[str, str], locale: str) -> None:
     if not values:
         return
-    from openpyxl.utils.cell import get_column_letter, range_boundaries
-
-    ws, tbl = _find_table(wb, "settings")
-    min_col, min_row, max_col, max_row = range_boundaries(tbl.ref)
+    table = _find_table(ed, "settings", locale)
+    cells = table.cells
+    r0, c0, r1, _ = table.bounds
     rows = {}
-    for r in range(min_row + 1, max_row + 1):
-        key = ws.cell(row=r, column=min_col).value
-        if key is not None:
+    for r in range(r0 + 1, r1 + 1):
+        key = cells.value(r, c0)
+        if not _is_blank(key):
             rows[SETTING_KEYS.get(normalize_header(key), str(key))] = r
-    end = max_row
+    end = r1
     for k, v in values.items():
         field = SETTING_KEYS.get(normalize_header(k), k)
         r = rows.get(field)
         if r is None:
             end += 1
             r = end
-            ws.cell(row=r, column=min_col, value=k)
-        ws.cell(row=r, column=min_col + 1, value=str(v))
-    tbl.ref = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{end}"
-    if tbl.autoFilter is not None:
-        tbl.autoFilter.ref = tbl.ref
-
+            cells.set(r, c0, k, cells.style(r1, c0))
+        cells.set(r, c0 + 1, str(v), cells.style(r, c0 + 1) or cells.style(r1, c0 + 1))
+    table.resize(end)

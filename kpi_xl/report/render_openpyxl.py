@@ -11,17 +11,10 @@ with ``=`` as one); such cells also get Excel's quote prefix so editing them kee
 
 from __future__ import annotations
 
-import datetime as dt
-import decimal
-import math
-import numbers
-import unicodedata
+import io
 from typing import Any
 
-import numpy as np
 import openpyxl
-import pandas as pd
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, DoughnutChart, LineChart, PieChart, Reference
 from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.chart.label import DataLabelList
@@ -32,18 +25,24 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..progress import SILENT, Progress
-from .model import CURRENCY_SYMBOLS, FORMATS, Chart, Report, Sheet, Table, Text
+from ..xlsx.text import TextChanges
+from .cells import (
+    CM_PER_COL,
+    CM_PER_ROW,
+    NO_DATA,
+    axis_format,
+    cell_value,
+    looks_like_formula,
+    scale_columns,
+    text_width,
+    value_width,
+    widen,
+)
+from .model import Chart, Report, Sheet, Table, Text
 from .naming import GENERATED_NAME, sheet_name
 
-__all__ = ["NO_DATA", "generated_kind", "generated_sheets", "render_into", "sheet_values"]
-
-NO_DATA = {"ja": "データなし", "en": "No data"}
-# Characters that make Excel (or a CSV export) treat text as a formula.
-_FORMULA_PREFIXES = ("=", "+", "-", "@")
-_NUMERIC_FORMATS = {"int", "number", "currency", "pct", "days"}
-_MAX_TEXT = 32767
-_MAX_WIDTH = 50
-_MIN_WIDTH = 6
+__all__ = ["NO_DATA", "generated_kind", "generated_sheets", "render_into", "render_package",
+           "sheet_values"]
 
 # Styles
 _TITLE = Font(size=16, bold=True)
@@ -59,9 +58,6 @@ _RED = PatternFill("solid", fgColor="FFF8CBAD", bgColor="FFF8CBAD")
 _AMBER = PatternFill("solid", fgColor="FFFFE699", bgColor="FFFFE699")
 _GREEN = PatternFill("solid", fgColor="FFC6EFCE", bgColor="FFC6EFCE")
 _TEXT_STYLES = {"title": _TITLE, "subtitle": _SUBTITLE, "note": _NOTE}
-
-_CM_PER_COL = 1.7
-_CM_PER_ROW = 0.5
 
 
 # --------------------------------------------------------------------------- generated sheets
@@ -120,6 +116,23 @@ def render_into(wb: openpyxl.Workbook, report: Report, *,
     return written
 
 
+def render_package(report: Report, names: list[str],
+                   changes: TextChanges | None = None) -> bytes:
+    """The report's sheets, named ``names``, as the bytes of an ``.xlsx`` (the openpyxl twin
+    of :func:`kpi_xl.report.render_xlsxwriter.render_package`, kept to compare them)."""
+    wb = openpyxl.Workbook()
+    for i, (sheet, name) in enumerate(zip(report.sheets, names, strict=True)):
+        ws = wb.active if i == 0 else wb.create_sheet(name)
+        ws.title = name  # the first sheet is the new book's own ("Sheet")
+        _render_sheet(ws, sheet, report, changes)
+        ws.defined_names[GENERATED_NAME] = DefinedName(
+            GENERATED_NAME, attr_text=_quoted(sheet.kind))
+    wb.active = 0
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
 def _quoted(text: str) -> str:
     return '"' + str(text).replace('"', '""') + '"'
 
@@ -127,12 +140,13 @@ def _quoted(text: str) -> str:
 # --------------------------------------------------------------------------- one sheet
 
 
-def _render_sheet(ws: Worksheet, sheet: Sheet, report: Report) -> None:
+def _render_sheet(ws: Worksheet, sheet: Sheet, report: Report,
+                  changes: TextChanges | None = None) -> None:
     widths: dict[int, float] = {}
     for text in sheet.texts:
-        _write_text(ws, text)
+        _write_text(ws, text, changes)
     for table in sheet.tables:
-        _write_table(ws, table, report, widths)
+        _write_table(ws, table, report, widths, changes)
     for chart in sheet.charts:
         _write_chart(ws, sheet, chart, report)
     for col, width in widths.items():
@@ -146,32 +160,33 @@ def _render_sheet(ws: Worksheet, sheet: Sheet, report: Report) -> None:
     ws.print_options.gridLines = False
 
 
-def _write_text(ws: Worksheet, text: Text) -> None:
+def _write_text(ws: Worksheet, text: Text, changes: TextChanges | None) -> None:
     font = _TEXT_STYLES.get(text.style, _NOTE)
     for i, line in enumerate(text.lines):
-        cell = _put(ws, text.row + i, text.col, line)
+        cell = _put(ws, text.row + i, text.col, line, changes)
         cell.font = font
 
 
-def _write_table(ws: Worksheet, table: Table, report: Report, widths: dict[int, float]) -> None:
-    title = _put(ws, table.row, table.col, table.title)
+def _write_table(ws: Worksheet, table: Table, report: Report, widths: dict[int, float],
+                 changes: TextChanges | None = None) -> None:
+    title = _put(ws, table.row, table.col, table.title, changes)
     title.font = _BOLD
     formats = [c.number_format(report.currency) for c in table.columns]
     for j, column in enumerate(table.columns):
-        cell = _put(ws, table.header_row, table.col + j, column.header)
+        cell = _put(ws, table.header_row, table.col + j, column.header, changes)
         cell.font, cell.fill, cell.alignment, cell.border = (
             _HEADER_FONT, _HEADER_FILL, _HEADER_ALIGN, _BORDER)
-        _widen(widths, table.col + j, _text_width(column.header) + 2)
+        widen(widths, table.col + j, text_width(column.header) + 2)
 
     for i, values in enumerate(table.rows):
         r = table.first_data_row + i
         for j in range(len(table.columns)):
             value = values[j] if j < len(values) else None
-            cell = _put(ws, r, table.col + j, value)
+            cell = _put(ws, r, table.col + j, value, changes)
             cell.border = _BORDER
             cell.number_format = (table.cell_format(i, j, report.currency)
                                   if table.columns[j].fmt == "auto" else formats[j])
-            _widen(widths, table.col + j, _value_width(cell.value, table.columns[j].fmt))
+            widen(widths, table.col + j, value_width(cell.value, table.columns[j].fmt))
     if not table.rows:
         r = table.first_data_row
         label = NO_DATA["ja" if report.locale.lower().startswith("ja") else "en"]
@@ -181,7 +196,8 @@ def _write_table(ws: Worksheet, table: Table, report: Report, widths: dict[int, 
             if j == 0:
                 cell.font = _NOTE
     if table.note:
-        note = _put(ws, table.first_data_row + max(len(table.rows), 1), table.col, table.note)
+        note = _put(ws, table.first_data_row + max(len(table.rows), 1), table.col, table.note,
+                    changes)
         note.font = _NOTE
 
     for cond in table.conditional:
@@ -193,31 +209,6 @@ def _data_range(table: Table, col: int) -> str:
     first = table.first_data_row + 1
     last = table.first_data_row + len(table.rows)
     return f"{letter}{first}:{letter}{last}"
-
-
-def _scale_columns(table: Table, cond: Any) -> list[int]:
-    """Sheet columns (0-based) a colour scale covers: one column, or with ``'*'`` every numeric
-    column but the first (a heatmap over a matrix). Shared with the xlwings renderer."""
-    if cond.column == "*":
-        return [table.col + j for j in range(1, len(table.columns))
-                if _is_numeric_column(table, j)]
-    return [table.column_index(cond.column)]
-
-
-def _is_numeric_column(table: Table, j: int) -> bool:
-    if table.columns[j].fmt in _NUMERIC_FORMATS:
-        return True
-    if table.columns[j].fmt not in ("general", "auto"):  # decided by the values
-        return False
-    seen = False
-    for row in table.rows:
-        v = _cell_value(row[j] if j < len(row) else None)
-        if v is None:
-            continue
-        if isinstance(v, bool) or not isinstance(v, (int, float)):
-            return False
-        seen = True
-    return seen
 
 
 def _write_conditional(ws: Worksheet, table: Table, cond: Any) -> None:
@@ -237,7 +228,7 @@ def _write_conditional(ws: Worksheet, table: Table, cond: Any) -> None:
         ws.conditional_formatting.add(rng, CellIsRule(
             operator="lessThan", formula=[_num(cond.low)], fill=_RED))
     elif cond.kind == "scale":
-        cols = _scale_columns(table, cond)
+        cols = scale_columns(table, cond)
         if not cols:
             return
         sqref = " ".join(_data_range(table, c) for c in cols)
@@ -254,12 +245,6 @@ def _num(x: float) -> str:
 
 
 # --------------------------------------------------------------------------- charts
-
-
-def _axis_format(fmt_key: str, currency: str) -> str | None:
-    if not fmt_key or fmt_key not in FORMATS or fmt_key in ("text", "general"):
-        return None
-    return FORMATS[fmt_key].replace("{sym}", CURRENCY_SYMBOLS.get(currency, ""))
 
 
 def _make_plot(kind: str) -> Any:
@@ -289,11 +274,11 @@ def _write_chart(ws: Worksheet, sheet: Sheet, chart: Chart, report: Report) -> N
     def column_fmt(key: str) -> str | None:
         for c in table.columns:
             if c.key == key:
-                return _axis_format(c.fmt, report.currency)
+                return axis_format(c.fmt, report.currency)
         return None
 
     j = cat_col - 1 - table.col
-    text_categories = any(isinstance(_cell_value(row[j]), str)
+    text_categories = any(isinstance(cell_value(row[j]), str)
                           for row in table.rows if len(row) > j)
 
     def bind_categories(plot: Any) -> None:
@@ -338,7 +323,7 @@ def _write_chart(ws: Worksheet, sheet: Sheet, chart: Chart, report: Report) -> N
         main = plots[0]
         for extra in plots[1:]:
             main += extra
-        fmt = _axis_format(chart.y_format, report.currency)
+        fmt = axis_format(chart.y_format, report.currency)
         if fmt is None:
             fmt = column_fmt(plot_groups[0][2][0].column)
         if fmt:
@@ -357,91 +342,24 @@ def _write_chart(ws: Worksheet, sheet: Sheet, chart: Chart, report: Report) -> N
 
     main.title = chart.title
     main.legend.position = "b"
-    main.width = chart.width_cols * _CM_PER_COL
-    main.height = chart.height_rows * _CM_PER_ROW
+    main.width = chart.width_cols * CM_PER_COL
+    main.height = chart.height_rows * CM_PER_ROW
     ws.add_chart(main, f"{get_column_letter(chart.col + 1)}{chart.row + 1}")
 
 
 # --------------------------------------------------------------------------- cells
 
 
-def _put(ws: Worksheet, row: int, col: int, value: Any):
+def _put(ws: Worksheet, row: int, col: int, value: Any, changes: TextChanges | None = None):
     """Write ``value`` at 0-based (row, col); strings always stay strings."""
     cell = ws.cell(row=row + 1, column=col + 1)
-    value = _cell_value(value)
+    value = cell_value(value, changes)
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"  # '=…' would otherwise be stored as a formula
-        if value.startswith(_FORMULA_PREFIXES):
+        if looks_like_formula(value):
             cell.quotePrefix = True
     return cell
-
-
-def _cell_value(value: Any) -> Any:
-    """A value openpyxl can store: numbers, bool, naive datetime, str or None."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        text = ILLEGAL_CHARACTERS_RE.sub("", value)
-        return text[:_MAX_TEXT]
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, np.datetime64):
-        value = pd.Timestamp(value)
-    elif isinstance(value, np.generic):  # other numpy scalars → Python
-        value = value.item()
-        if isinstance(value, bool):
-            return value
-    if value is pd.NaT or value is pd.NA:
-        return None
-    if isinstance(value, pd.Timestamp):
-        if value.tzinfo is not None:
-            value = value.tz_localize(None)
-        return value.to_pydatetime()
-    if isinstance(value, dt.datetime):
-        return value.replace(tzinfo=None) if value.tzinfo is not None else value
-    if isinstance(value, dt.date):
-        return dt.datetime(value.year, value.month, value.day)
-    if isinstance(value, decimal.Decimal):
-        value = float(value)
-    if isinstance(value, numbers.Integral):
-        return int(value)
-    if isinstance(value, numbers.Real):
-        f = float(value)
-        return None if math.isnan(f) or math.isinf(f) else f
-    return _cell_value(str(value))
-
-
-# --------------------------------------------------------------------------- widths
-
-
-def _text_width(text: str) -> float:
-    return float(sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-                     for ch in text))
-
-
-def _value_width(value: Any, fmt: str) -> float:
-    if value is None:
-        return 0.0
-    if fmt == "longtext":  # overflows into the empty cells to its right instead
-        return min(_text_width(str(value).split("\n")[0]) + 2, 16.0)
-    if isinstance(value, dt.datetime):
-        return 8.0 if fmt == "month" else 11.0
-    if isinstance(value, bool):
-        return 6.0
-    if isinstance(value, (int, float)):
-        if fmt == "pct":
-            return len(f"{value * 100:.1f}%") + 2
-        if fmt in ("int", "currency"):
-            return len(f"{value:,.0f}") + (3 if fmt == "currency" else 2)
-        if fmt in ("number", "days"):
-            return len(f"{value:,.1f}") + 2
-        return min(len(f"{value:.10g}"), 12) + 2
-    return _text_width(str(value).split("\n")[0]) + 2
-
-
-def _widen(widths: dict[int, float], col: int, width: float) -> None:
-    widths[col] = min(max(widths.get(col, _MIN_WIDTH), width), _MAX_WIDTH)
 
 
 def sheet_values(ws: Worksheet) -> list[tuple[Any, ...]]:

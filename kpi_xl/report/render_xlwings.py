@@ -37,19 +37,17 @@ from collections.abc import Callable
 from typing import Any
 
 from ..progress import Progress
-from .model import CURRENCY_SYMBOLS, FORMATS, Chart, Report, Sheet, Table, Text
-from .naming import GENERATED_NAME, sheet_name
 
 # The value conversion and width rules are the file renderer's, so both targets agree.
-from .render_openpyxl import (
-    _FORMULA_PREFIXES,
-    NO_DATA,
-    _cell_value,
-    _scale_columns,
-    _text_width,
-    _value_width,
-    _widen,
-)
+from .cells import FORMULA_PREFIXES as _FORMULA_PREFIXES
+from .cells import NO_DATA
+from .cells import cell_value as _cell_value
+from .cells import scale_columns as _scale_columns
+from .cells import text_width as _text_width
+from .cells import value_width as _value_width
+from .cells import widen as _widen
+from .model import CURRENCY_SYMBOLS, FORMATS, Chart, Report, Sheet, Table, Text
+from .naming import GENERATED_NAME, sheet_name
 
 __all__ = ["CHART_TYPES", "excel_text", "generated_sheet_names", "render_book"]
 

@@ -1,44 +1,25 @@
-"""Write a report into a workbook file, atomically.
+"""Write a report into a workbook file, atomically and losslessly.
 
 :func:`write_report` replaces the generated sheets of the user's workbook (the template they
-typed their data into) and saves to a temporary file next to the destination, which then
-replaces the destination in one ``os.replace``: a failure at any point leaves the destination
-as it was and no temporary file behind.
-
-Two methods:
-
-- ``method="splice"`` (default): :func:`~kpi_xl.report.splice.splice_report` renders only the
-  generated sheets and merges them into the workbook's zip package; every other part is kept
-  byte-for-byte (DrawingML shapes and their macros, form controls, comments, custom XML, the
-  VBA project… survive; pivot tables and slicers — untested, nothing here can create them
-  without Excel — are kept like every part the splice does not touch).
-- ``method="openpyxl"``: load the whole workbook with openpyxl, replace the generated sheets
-  (:func:`~kpi_xl.report.render_openpyxl.render_into`) and save it — kept for comparison.
-
-With ``method="openpyxl"`` (the round trip): VBA project (``.xlsm``, loaded with
-``keep_vba``), VML form buttons, external links, defined names, data validation, conditional
-formatting, comments, tables and charts openpyxl can read are kept; DrawingML shapes, form
-``<controls>``, images without Pillow, pivot caches' refresh state, xlwings Lite code parts
-and anything openpyxl does not model are lost — see ``/work/shared/notes/xlwings.md``.
+typed their data into) through the splice (:func:`kpi_xl.xlsx.write.splice_report`): only
+the generated sheets are rendered, and every other part of the package — DrawingML shapes and
+their macros, form controls, comments, custom XML, the VBA project, pivot tables, slicers —
+is kept byte for byte. The result replaces the destination in one ``os.replace``; a failure at
+any point leaves the destination as it was and no temporary file behind.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
-import time
-import zipfile
 from collections.abc import MutableMapping
 from pathlib import Path
 
-import openpyxl
-from openpyxl.utils.exceptions import InvalidFileException
-
 from ..errors import InputError
+from ..i18n import normalize_locale, text
 from ..progress import SILENT, Progress
+from ..xlsx.text import TextChanges
+from ..xlsx.write import Renderer, new_report_book, splice_report
 from .model import Report
-from .render_openpyxl import render_into
-from .splice import splice_report
 
 __all__ = ["new_workbook_report", "write_report"]
 
@@ -48,106 +29,69 @@ _SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm"}
 
 def write_report(book: str | os.PathLike[str], report: Report,
                  out: str | os.PathLike[str] | None = None, *,
-                 method: str = "splice",
+                 render: Renderer | None = None,
                  timings: MutableMapping[str, float] | None = None,
+                 notices: list[str] | None = None,
                  progress: Progress = SILENT) -> Path:
     """Render ``report`` into the workbook ``book`` and save it to ``out`` (default: ``book``).
 
-    ``method`` is ``"splice"`` (lossless, default) or ``"openpyxl"`` (full load and save).
     ``timings``, when given, receives the seconds spent in ``render`` and ``write``;
-    ``progress`` hears the ``render`` phase (a step per sheet) and the ``write`` phase.
+    ``progress`` hears the ``render`` phase (a step per sheet) and the ``write`` phase;
+    ``notices`` receives what the user should know (texts written differently from the data,
+    temporary files of an interrupted run removed, a macro book without its module).
 
     Macros of an ``.xlsm`` are kept when ``out`` is also macro-enabled; writing an ``.xlsm`` to an
     ``.xlsx`` drops them (Excel refuses an ``.xlsx`` holding VBA); an ``.xlsx`` cannot be written
     as ``.xlsm``. Raises :class:`~kpi_xl.errors.InputError` when the workbook cannot be read or
-    the result cannot be saved (destination open in Excel, folder not writable…).
+    the result cannot be written (read-only, open in Excel, a folder…).
     """
+    locale = normalize_locale(report.locale)
     src = Path(book)
     dest = Path(out) if out is not None else src
-    _check_suffix(src)
-    _check_suffix(dest)
-    macro = src.suffix.lower() in _MACRO_SUFFIXES and dest.suffix.lower() in _MACRO_SUFFIXES
+    _check_suffix(src, locale)
+    _check_suffix(dest, locale)
     if dest.suffix.lower() in _MACRO_SUFFIXES and src.suffix.lower() not in _MACRO_SUFFIXES:
-        raise InputError(f"cannot write {src.name} (no macros) as a macro workbook {dest.name}; "
-                         f"use an .xlsx destination")
-    if method == "splice":
-        # render_into is looked up here so that a patched renderer is used by both methods
-        def render(wb: openpyxl.Workbook, rep: Report) -> list[str]:
-            progress.phase("render")
-            names = render_into(wb, rep, progress=progress)
-            progress.phase("write")
-            return names
+        raise InputError(text("package.plain_to_macro", locale, book=src.name,
+                              out=dest.name))
+    written = splice_report(src, report, dest, render=_staged(render, progress),
+                            timings=timings, notices=notices)
+    if notices is not None and dest.suffix.lower() in _MACRO_SUFFIXES:
+        from ..excel.companion import companion_notices
 
-        return splice_report(src, report, dest, render=render, timings=timings)
-    if method != "openpyxl":
-        raise ValueError(f"method must be 'splice' or 'openpyxl', not {method!r}")
-    t0 = time.perf_counter()
-    try:
-        wb = openpyxl.load_workbook(src, keep_vba=macro, keep_links=True)
-    except FileNotFoundError as exc:
-        raise InputError(f"workbook not found: {src}") from exc
-    except PermissionError as exc:
-        raise InputError(f"cannot read {src}: permission denied (is it locked?)") from exc
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError,
-            OSError) as exc:
-        raise InputError(f"cannot read {src} as an Excel workbook: {exc}") from exc
-    t1 = time.perf_counter()
-    progress.phase("render")
-    render_into(wb, report, progress=progress)
-    progress.phase("write")
-    t2 = time.perf_counter()
-    _save_atomically(wb, dest)
-    if timings is not None:
-        timings["render"] = timings.get("render", 0.0) + t2 - t1
-        timings["write"] = timings.get("write", 0.0) + (t1 - t0) + time.perf_counter() - t2
-    return dest
+        notices.extend(companion_notices(dest, locale))
+    return written
 
 
-def new_workbook_report(report: Report, out: str | os.PathLike[str]) -> Path:
+def new_workbook_report(report: Report, out: str | os.PathLike[str], *,
+                        notices: list[str] | None = None) -> Path:
     """Write ``report`` alone into a new ``.xlsx`` workbook at ``out`` (no how-to sheet)."""
+    locale = normalize_locale(report.locale)
     dest = Path(out)
-    _check_suffix(dest)
+    _check_suffix(dest, locale)
     if dest.suffix.lower() in _MACRO_SUFFIXES:
-        raise InputError(f"a new report workbook cannot be a macro workbook: {dest.name}")
-    wb = openpyxl.Workbook()
-    placeholder = wb.active
-    names = render_into(wb, report)
-    if names:
-        wb.remove(placeholder)
-        wb.active = 0
-    _save_atomically(wb, dest)
-    return dest
+        raise InputError(text("package.new_report_macro", locale, out=dest.name))
+    return new_report_book(report, dest, notices=notices)
 
 
-def _check_suffix(path: Path) -> None:
+def _check_suffix(path: Path, locale: str) -> None:
     if path.suffix.lower() not in _SUFFIXES:
-        raise InputError(f"{path.name}: not an Excel workbook openpyxl can write "
-                         f"(expected one of {', '.join(sorted(_SUFFIXES))})")
+        raise InputError(text("package.bad_suffix", locale, name=path.name,
+                              allowed=", ".join(sorted(_SUFFIXES))))
 
 
-def _save_atomically(wb: openpyxl.Workbook, dest: Path) -> None:
-    folder = dest.parent if str(dest.parent) else Path(".")
-    if not folder.is_dir():
-        raise InputError(f"output folder does not exist: {folder}")
-    try:
-        fd, name = tempfile.mkstemp(prefix=".~kpi_xl-", suffix=dest.suffix, dir=folder)
-    except OSError as exc:
-        raise InputError(f"cannot write in {folder}: {exc}") from exc
-    tmp = Path(name)
-    try:
-        os.close(fd)
-        wb.save(tmp)
-        mode = dest.stat().st_mode & 0o777 if dest.exists() else 0o644
-        os.chmod(tmp, mode)
-        os.replace(tmp, dest)
-    except PermissionError as exc:
-        tmp.unlink(missing_ok=True)
-        raise InputError(f"cannot write {dest}: permission denied — close it in Excel "
-                         f"and try again") from exc
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise InputError(f"cannot write {dest}: {exc}") from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+def _staged(render: Renderer | None, progress: Progress) -> Renderer:
+    """``render`` (default: the XlsxWriter renderer, a progress step per sheet) announced to
+    ``progress`` as the ``render`` phase, followed by the ``write`` phase."""
+    if render is None:
+        from .render_xlsxwriter import render_package
 
+        def render(rep: Report, names: list[str], changes: TextChanges) -> bytes:
+            return render_package(rep, names, changes, progress=progress)
+
+    def staged(rep: Report, names: list[str], changes: TextChanges) -> bytes:
+        progress.phase("render")
+        data = render(rep, names, changes)
+        progress.phase("write")
+        return data
+
+    return staged
