@@ -368,7 +368,7 @@ def test_debug_also_prints_the_traceback(monkeypatch):
 
 def test_internal_error_in_japanese(book, tmp_path, monkeypatch):
     monkeypatch.setenv("KPI_XL_LANG", "ja")
-    monkeypatch.setattr("kpi_xl.report.writer.render_into", _boom)
+    monkeypatch.setattr("kpi_xl.report.render_xlsxwriter.render_package", _boom)
     code, _, err = run("refresh", str(book), "-o", str(tmp_path / "o.xlsx"))
     assert code == 5
     assert "シートの作成中に内部エラーが発生しました: RuntimeError" in err

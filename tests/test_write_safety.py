@@ -170,7 +170,7 @@ def book(tmp_path) -> Path:
 def test_template_into_a_folder_named_like_a_workbook_is_a_message(tmp_path):
     (tmp_path / "d.xlsx").mkdir()
     code, err = _cli(["template", str(tmp_path / "d.xlsx"), "--locale", "en"])
-    assert code == 2 and "is a folder" in err
+    assert code == 4 and "is a folder" in err
     assert "close it" not in err and "Traceback" not in err
 
 
@@ -194,7 +194,7 @@ def test_demo_into_a_read_only_folder_says_permission_not_excel(tmp_path, monkey
         code, err = _cli(["demo", str(folder / "demo.xlsx"), "--locale", "en"])
     finally:
         folder.chmod(0o755)
-    assert code == 2 and "permission denied" in err.lower()
+    assert code == 4 and "permission denied" in err.lower()
     assert "close it" not in err and "Traceback" not in err
     assert not list(folder.iterdir())
 
@@ -216,7 +216,7 @@ def test_a_read_only_book_is_not_replaced_in_place(book):
     book.chmod(0o444)
     before = book.read_bytes()
     code, err = _cli(["refresh", str(book)])
-    assert code == 2 and "read-only" in err
+    assert code == 4 and "read-only" in err
     assert book.read_bytes() == before and (book.stat().st_mode & 0o777) == 0o444
     assert _cli(["refresh", str(book), "-o", str(book.parent / "out.xlsx")])[0] == 0
 
