@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from kpi_xl.calendar import parse_period
 from kpi_xl.dataset import make_dataset
 from kpi_xl.errors import ConfigError
-from kpi_xl.metrics._result import Ratio
+from kpi_xl.metrics.results import Ratio
 from kpi_xl.metrics.churn import baseline_window, churn_trend, logo_churn, revenue_retention
 from kpi_xl.settings import Settings
 

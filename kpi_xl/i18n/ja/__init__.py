@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from . import inputs, report
+from . import figures, inputs, report
 
 CATALOG: dict[str, str] = {}
-for _module in (inputs, report):
+for _module in (figures, inputs, report):
     _clash = CATALOG.keys() & _module.LABELS.keys()
     if _clash:  # pragma: no cover - caught by the tests at import
         raise RuntimeError(f"i18n keys defined twice: {sorted(_clash)}")
