@@ -26,7 +26,7 @@ import pandas as pd
 
 from .dataset import TABLE_NAMES, Dataset, Exclusion, conform
 from .errors import ConfigError, Problem, ValidationError
-from .metrics.actuals import canonical_metric, metric_def, metric_names
+from .metric_registry import canonical_metric, metric_def, metric_names
 from .parsing import blank_mask, parse_bool, parse_dates, parse_numbers, parse_text
 from .readers import RawTable, read_source
 from .schema import (
@@ -251,7 +251,7 @@ def _convert(raw: RawTable, spec: TableSpec, mapping: dict[str, str], col: _Coll
             hint = ""
         for i in bad[bad].index:
             col.add(label, int(rownum[i]), shown, s[i], f"not a valid {c.kind}", hint)
-        if c.required:
+        if c.required and (spec.name, c.name) != ("opportunities", "created_date"):
             missing = parsed.isna() & ~bad
             for i in missing[missing].index:
                 col.add(label, int(rownum[i]), shown, None, "missing value",
@@ -375,6 +375,13 @@ def validate(raw: Mapping[str, RawTable | pd.DataFrame], settings: Settings | No
                     stage_choices, col)
         if "stage" in opp:
             opp.loc[opp["stage"] == "lost", "stage"] = pd.NA
+        # a created date is required, except on open deals nobody dated (CRM exports): those
+        # count in all-time and open-pipeline figures, in no dated period
+        undated = opp["created_date"].isna() & (opp["status"] != "open").fillna(True)
+        for i in opp.index[undated]:
+            col.add(lbl, int(opp.at[i, "_row"]), sh("opportunities", "created_date"), None,
+                    "missing value", f"'{sh('opportunities', 'created_date')}' is required "
+                    "(only open deals may be undated)")
         if "amount" in opp:
             neg = opp["amount"] < 0
             for i in neg[neg].index:

@@ -13,7 +13,7 @@ from kpi_xl.calendar import parse_period
 from kpi_xl.dataset import make_dataset
 from kpi_xl.errors import ConfigError
 from kpi_xl.metrics.results import Ratio
-from kpi_xl.metrics.churn import baseline_window, churn_trend, logo_churn, revenue_retention
+from kpi_xl.metrics import baseline_window, churn_trend, logo_churn, revenue_retention
 from kpi_xl.settings import Settings
 
 T = pd.Timestamp
@@ -187,6 +187,6 @@ def test_churn_trend_one_row_per_month():
 
 def test_churn_trend_empty():
     got = churn_trend(ds_of([]), ["2025-04-01"])
-    assert got.loc[0, "active_at_start"] == 0
+    assert pd.isna(got.loc[0, "active_at_start"]) and got.loc[0, "note"] == "no_data"
     assert math.isnan(got.loc[0, "logo_churn"]) and math.isnan(got.loc[0, "nrr"])
     assert churn_trend(ds_of([]), []).empty

@@ -33,9 +33,9 @@ from kpi_xl.excel.udfs import (
     KPI_VELOCITY,
     KPI_WIN_RATE,
 )
-from kpi_xl.metrics.achievement import achievement, pace, scorecard
-from kpi_xl.metrics.churn import logo_churn, revenue_retention
-from kpi_xl.metrics.funnel import conversion_rate, cycle_days, funnel, velocity, win_rate
+from kpi_xl.metrics import achievement, pace, scorecard
+from kpi_xl.metrics import logo_churn, revenue_retention
+from kpi_xl.metrics import conversion_rate, cycle_days, funnel, velocity, win_rate
 from kpi_xl.metrics.tree import back_solve
 from kpi_xl.validate import validate
 
@@ -609,7 +609,7 @@ def test_churn_rate_on_the_demo_orders_passed_as_datetimes_matches_the_engine():
 
     from kpi_xl.dataset import make_dataset
     from kpi_xl.demo import demo_frames
-    from kpi_xl.metrics.churn import logo_churn
+    from kpi_xl.metrics import logo_churn
 
     o = demo_frames()["orders"]
     ids = [[v] for v in o["customer"]]

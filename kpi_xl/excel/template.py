@@ -41,7 +41,6 @@ import io
 import keyword
 import pathlib
 import sys
-import unicodedata
 import zipfile
 from collections.abc import Mapping
 from dataclasses import fields
@@ -51,7 +50,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from ..errors import ConfigError, InputError
-from ..metrics.actuals import canonical_metric, metric_def, metric_names
+from ..metric_registry import canonical_metric, metric_def, metric_names
 from ..schema import (
     TABLES,
     ColumnSpec,
@@ -70,6 +69,7 @@ from ..settings import (
     WIN_RATE_DEFINITIONS,
     Settings,
 )
+from ..units import CURRENCY_SYMBOLS, display_width
 
 __all__ = [
     "BUTTON_CAPTIONS",
@@ -112,7 +112,6 @@ ACTIVITY_TYPE_SLOTS = 30
 
 DATE_FORMAT = "yyyy-mm-dd"
 INT_FORMAT = "#,##0"
-CURRENCY_SYMBOLS = {"JPY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "CNY": "¥", "KRW": "₩"}
 TABLE_STYLE = "Table Style Medium 2"
 
 _HOWTO = {"ja": "使い方", "en": "How to use"}
@@ -289,11 +288,6 @@ def sheet_names(locale: str, *, macro: bool = False) -> list[str]:
     if macro:
         names.append(CONFIG_SHEET)
     return names
-
-
-def display_width(text: object) -> int:
-    """Width of ``text`` in Excel character units: East Asian wide/full-width characters count 2."""
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in str(text))
 
 
 def currency_format(currency: str) -> str:

@@ -30,7 +30,15 @@ from ..calendar import BusinessCalendar, Period
 from ..dataset import Dataset
 from ..metric_registry import metric_def
 from .actuals import actual_to_date, metric_events
-from .common import ALL, DIMENSIONS, as_day, check_by, check_dataset, check_period
+from .common import (
+    ALL,
+    DIMENSIONS,
+    as_day,
+    check_by,
+    check_dataset,
+    check_period,
+    group_labels,
+)
 from .results import Ratio, ratio
 from .targets import PhasedTarget, calendar_of, phased_targets
 
@@ -210,22 +218,25 @@ def core_metrics(ds: Dataset, period: Period, core: tuple[str, ...]) -> list[str
 
 
 def scorecard_from_actuals(ds: Dataset, actuals: pd.DataFrame, period: Period,
-                           as_of: dt.date) -> pd.DataFrame:
-    """A per-rep scorecard from actuals given as numbers (``actuals``: columns rep, metric,
-    actual — already summed or not) against the dataset's targets, phased as in
+                           as_of: dt.date, *, by: str = "rep") -> pd.DataFrame:
+    """A per-rep (or per-team) scorecard from actuals given as numbers (``actuals``: columns
+    rep, metric, actual — already summed or not) against the dataset's targets, phased as in
     :func:`scorecard`. Metrics: those with a target in the period, then those only in
-    ``actuals``; reps: those with a target, then those only in ``actuals``."""
+    ``actuals``; groups: those with a target, then those only in ``actuals``."""
     check_dataset(ds)
     check_period(period)
+    by = check_by(by, ("rep", "team"))
     day = as_day(as_of, "as_of")
     cal = calendar_of(ds)
+    actuals = actuals.assign(rep=group_labels(ds, actuals, by).to_numpy()) if by == "team" \
+        else actuals
     act_sum = actuals.groupby(["metric", "rep"], sort=False)["actual"].sum()
     t = ds.targets
     order = list(dict.fromkeys([*t.loc[period.mask(t["period"]), "metric"].dropna(),
                                 *actuals["metric"]]))
     rows = []
     for metric in order:
-        phased = phased_targets(ds, metric, period, day, "rep")
+        phased = phased_targets(ds, metric, period, day, by)
         reps = list(dict.fromkeys([*phased, *actuals.loc[actuals["metric"] == metric, "rep"]]))
         unit = metric_def(metric, ds.settings).unit
         for rep in reps:

@@ -56,6 +56,7 @@ __all__ = [
     "activity_start",
     "as_of_day",
     "build_spells",
+    "churn_relevant",
     "customers_table",
     "first_won",
     "inactive_months",
@@ -277,3 +278,22 @@ def movements(sp: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp,
     if groups is None and out.empty:
         out = pd.DataFrame(0, index=[ALL], columns=MOVEMENT_COLUMNS, dtype="int64")
     return out
+
+
+def churn_relevant(orders: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, n: int
+                   ) -> pd.DataFrame:
+    """The order rows (columns customer, date) that can change logo churn in ``start … end``:
+    the same result from far fewer rows (used for formulas over whole order ranges).
+
+    Dropped: repeats of a (customer, day), days after ``end``, and per customer every day on or
+    before ``start − 1 day`` but the latest — a touch keeps a customer active for ``n`` months,
+    so only the latest touch up to the day before the start decides whether it is active at the
+    start and when that spell can end — unless even that one lapsed before the start.
+    """
+    o = orders[orders["date"] <= end].drop_duplicates(["customer", "date"])
+    before = start - ONE_DAY
+    old = o["date"] <= before
+    latest = o[old].sort_values("date").drop_duplicates("customer", keep="last")
+    lapsed = before - pd.DateOffset(months=n) - pd.Timedelta(days=4)  # margin for month ends
+    latest = latest[latest["date"] >= lapsed]
+    return pd.concat([latest, o[~old]], ignore_index=True)

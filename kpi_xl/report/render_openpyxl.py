@@ -15,7 +15,6 @@ import datetime as dt
 import decimal
 import math
 import numbers
-import unicodedata
 from typing import Any
 
 import numpy as np
@@ -31,7 +30,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .model import CURRENCY_SYMBOLS, FORMATS, Chart, Report, Sheet, Table, Text
+from ..units import CURRENCY_SYMBOLS, display_width
+from .model import FORMATS, Chart, Report, Sheet, Table, Text
 from .naming import GENERATED_NAME, sheet_name
 
 __all__ = ["NO_DATA", "generated_kind", "generated_sheets", "render_into", "sheet_values"]
@@ -157,7 +157,7 @@ def _write_table(ws: Worksheet, table: Table, report: Report, widths: dict[int, 
         cell = _put(ws, table.header_row, table.col + j, column.header)
         cell.font, cell.fill, cell.alignment, cell.border = (
             _HEADER_FONT, _HEADER_FILL, _HEADER_ALIGN, _BORDER)
-        _widen(widths, table.col + j, _text_width(column.header) + 2)
+        _widen(widths, table.col + j, display_width(column.header) + 2)
 
     for i, values in enumerate(table.rows):
         r = table.first_data_row + i
@@ -411,16 +411,11 @@ def _cell_value(value: Any) -> Any:
 # --------------------------------------------------------------------------- widths
 
 
-def _text_width(text: str) -> float:
-    return float(sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-                     for ch in text))
-
-
 def _value_width(value: Any, fmt: str) -> float:
     if value is None:
         return 0.0
     if fmt == "longtext":  # overflows into the empty cells to its right instead
-        return min(_text_width(str(value).split("\n")[0]) + 2, 16.0)
+        return min(display_width(str(value).split("\n")[0]) + 2, 16.0)
     if isinstance(value, dt.datetime):
         return 8.0 if fmt == "month" else 11.0
     if isinstance(value, bool):
@@ -433,7 +428,7 @@ def _value_width(value: Any, fmt: str) -> float:
         if fmt in ("number", "days"):
             return len(f"{value:,.1f}") + 2
         return min(len(f"{value:.10g}"), 12) + 2
-    return _text_width(str(value).split("\n")[0]) + 2
+    return display_width(str(value).split("\n")[0]) + 2
 
 
 def _widen(widths: dict[int, float], col: int, width: float) -> None:

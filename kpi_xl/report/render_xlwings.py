@@ -36,7 +36,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from .model import CURRENCY_SYMBOLS, FORMATS, Chart, Report, Sheet, Table, Text
+from ..units import CURRENCY_SYMBOLS, display_width
+from .model import FORMATS, Chart, Report, Sheet, Table, Text
 from .naming import GENERATED_NAME, sheet_name
 
 # The value conversion and width rules are the file renderer's, so both targets agree.
@@ -45,7 +46,6 @@ from .render_openpyxl import (
     NO_DATA,
     _cell_value,
     _scale_columns,
-    _text_width,
     _value_width,
     _widen,
 )
@@ -232,7 +232,7 @@ def _write_table(ws: Any, table: Table, report: Report, widths: dict[int, float]
         _try(lambda: setattr(header, "vertical_alignment", "center"))
     _borders(header)
     for j, column in enumerate(table.columns):
-        _widen(widths, table.col + j, _text_width(column.header) + 2)
+        _widen(widths, table.col + j, display_width(column.header) + 2)
 
     first = r0 + 2
     nrow = max(len(table.rows), 1)
