@@ -251,8 +251,11 @@ def _convert(raw: RawTable, spec: TableSpec, mapping: dict[str, str], col: _Coll
             hint = ""
         for i in bad[bad].index:
             col.add(label, int(rownum[i]), shown, s[i], f"not a valid {c.kind}", hint)
-        if c.required and (spec.name, c.name) != ("opportunities", "created_date"):
+        if c.required:
             missing = parsed.isna() & ~bad
+            if (spec.name, c.name) == ("opportunities", "created_date"):
+                out["_undated"] = missing  # allowed on open deals: checked with the status
+                missing = missing & False
             for i in missing[missing].index:
                 col.add(label, int(rownum[i]), shown, None, "missing value",
                         f"'{shown}' is required")
@@ -377,7 +380,7 @@ def validate(raw: Mapping[str, RawTable | pd.DataFrame], settings: Settings | No
             opp.loc[opp["stage"] == "lost", "stage"] = pd.NA
         # a created date is required, except on open deals nobody dated (CRM exports): those
         # count in all-time and open-pipeline figures, in no dated period
-        undated = opp["created_date"].isna() & (opp["status"] != "open").fillna(True)
+        undated = opp.pop("_undated") & (opp["status"] != "open").fillna(True)
         for i in opp.index[undated]:
             col.add(lbl, int(opp.at[i, "_row"]), sh("opportunities", "created_date"), None,
                     "missing value", f"'{sh('opportunities', 'created_date')}' is required "

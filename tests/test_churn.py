@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from kpi_xl.calendar import parse_period
 from kpi_xl.dataset import make_dataset
 from kpi_xl.errors import ConfigError
-from kpi_xl.metrics.results import Ratio
 from kpi_xl.metrics import baseline_window, churn_trend, logo_churn, revenue_retention
+from kpi_xl.metrics.results import Ratio
 from kpi_xl.settings import Settings
 
 T = pd.Timestamp

@@ -33,9 +33,18 @@ from kpi_xl.excel.udfs import (
     KPI_VELOCITY,
     KPI_WIN_RATE,
 )
-from kpi_xl.metrics import achievement, pace, scorecard
-from kpi_xl.metrics import logo_churn, revenue_retention
-from kpi_xl.metrics import conversion_rate, cycle_days, funnel, velocity, win_rate
+from kpi_xl.metrics import (
+    achievement,
+    conversion_rate,
+    cycle_days,
+    funnel,
+    logo_churn,
+    pace,
+    revenue_retention,
+    scorecard,
+    velocity,
+    win_rate,
+)
 from kpi_xl.metrics.tree import back_solve
 from kpi_xl.validate import validate
 
@@ -139,7 +148,7 @@ def test_pace_with_explicit_period_label_and_holiday_range():
 
 
 @pytest.mark.parametrize(("args", "expected"), [
-    ((100, 1000, D(2026, 3, 31), "2026-04"), "n/a: no business day elapsed yet"),
+    ((100, 1000, D(2026, 3, 31), "2026-04"), "n/a: not started"),
     ((100, 0, D(2026, 4, 15)), "n/a: target is zero"),
     ((100, None, D(2026, 4, 15)), "n/a: no target"),
     ((100, 1000, D(2026, 4, 15), D(2026, 4, 30), D(2026, 4, 1)),

@@ -398,7 +398,7 @@ def KPI_PACE(actual, target, as_of, period_start=None, period_end=None, holidays
     track. Business days: Mon–Fri minus Japanese public holidays minus the holidays range.
     The period defaults to the month of as_of; period_start may also be a label (2026-04,
     FY2026Q1). Engine: kpi_xl.metrics.achievement.pace.
-    Edge cases: as_of before the period → "n/a: no business day elapsed yet"; target 0 →
+    Edge cases: as_of before the period → "n/a: not started"; target 0 →
     "n/a: target is zero"; blank target → "n/a: no target".
     Example: =KPI_PACE(C2, D2, TODAY())
     """
