@@ -118,19 +118,20 @@ def phased_targets(ds: Dataset, metric: str, period: Period, as_of: dt.date,
     monthly = monthly_targets(ds, metric, period, by)
     if not len(monthly):
         return {}
-    shares = month_shares(period, as_of, calendar_of(ds))
-    cover = pd.Series({s.month: s.cover for s in shares})
-    elapsed = pd.Series({s.month: s.elapsed for s in shares})
-    labels = [s.month.strftime("%Y-%m") for s in shares if s.cover > 0]
-    months = [s.month for s in shares if s.cover > 0]
+    shares = [s for s in month_shares(period, as_of, calendar_of(ds)) if s.cover > 0]
+    months = monthly.index.get_level_values("period")
+    cover = months.map({s.month: s.cover for s in shares}).to_numpy(dtype=float)
+    elapsed = months.map({s.month: s.elapsed for s in shares}).to_numpy(dtype=float)
+    groups = monthly.index.get_level_values("group")
+    values = monthly.to_numpy(dtype=float)
+    target = pd.Series(values * cover).groupby(groups).sum()
+    expected = pd.Series(values * elapsed).groupby(groups).sum()
+    have = pd.Series(list(months)).groupby(groups).agg(set)
     out = {}
-    for group, rows in monthly.groupby(level="group"):
-        per_month = rows.droplevel("group")
-        target = float((per_month * cover.reindex(per_month.index)).sum())
-        expected = float((per_month * elapsed.reindex(per_month.index)).sum())
-        missing = tuple(lab for m, lab in zip(months, labels, strict=True)
-                        if m not in per_month.index)
-        out[str(group)] = PhasedTarget(target, expected, missing)
+    for group in target.index:
+        missing = tuple(s.month.strftime("%Y-%m") for s in shares
+                        if s.month not in have[group])
+        out[str(group)] = PhasedTarget(float(target[group]), float(expected[group]), missing)
     return out
 
 
