@@ -168,7 +168,7 @@ _ERA = "|".join(_ERAS)
 _RE_MONTH = re.compile(r"^(\d{4})(?:[-/.]|年)(\d{1,2})(?:月度?)?$")
 _RE_YEAR = re.compile(r"^(\d{4})年?$")
 _RE_FY = re.compile(r"^FY(\d{4}|\d{2})(?:([QH])([1-4]))?$", re.I)
-_YEAR = rf"(\d{{4}}|(?:{_ERA})(?:元|\d{{1,2}}))"
+_YEAR = rf"(\d{{4}}|(?:{_ERA})(?:元|\d{{1,3}}))"
 _RE_JA_FY = re.compile(rf"^{_YEAR}年度(?:第?([1-4])四半期|(上|下)期)?$")
 _RE_CURRENT = re.compile(r"^(?:([QH])([1-4])|(上|下)期|第?([1-4])四半期)$", re.I)
 _RE_DAY = re.compile(rf"^{_YEAR}(?:[-/.]|年)(\d{{1,2}})(?:[-/.]|月)(\d{{1,2}})日?$")
@@ -177,22 +177,19 @@ _ALL = {"all", "全期間", "全て", "すべて", "全部"}
 
 
 @lru_cache(maxsize=8)
-def _era_start_year(era: str) -> int:
-    """The Gregorian year of an era's first year (令和 → 2019), from japanera's era table."""
+def _era(name: str):  # -> japanera.Era
+    """An era of japanera's table by its kanji name (令和, 平成 …)."""
     from japanera import ERA_DATA_GENERAL
 
-    for e in ERA_DATA_GENERAL:
-        if e.kanji == era:
-            return int(e.start.year)
-    raise KeyError(era)  # pragma: no cover - _ERAS are all in japanera's table
+    return next(e for e in ERA_DATA_GENERAL if e.kanji == name)
 
 
 def _year(text_: str) -> int:
-    """``2026`` → 2026; ``令和8`` → 2026; ``令和元`` → 2019."""
+    """``2026`` → 2026; ``令和8`` → 2026; ``令和元`` → 2019 (japanera's era table)."""
     if text_.isdigit():
         return int(text_)
     era, rel = text_[:2], text_[2:]
-    return _era_start_year(era) + (1 if rel == "元" else int(rel)) - 1
+    return int(_era(era).relative_year_to_absolute_year(1 if rel == "元" else int(rel)))
 
 
 def _fold(label: object) -> str:

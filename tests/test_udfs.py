@@ -628,9 +628,7 @@ def test_churn_rate_on_the_demo_orders_passed_as_datetimes_matches_the_engine():
     assert got == pytest.approx(logo_churn(ds, "2026-10-01", "2026-10-31").value)
 
 
-def test_scorecard_ignores_team_only_target_rows_of_the_template(tmp_path):
-    import datetime as _dt
-
+def _template_tables(tmp_path):
     import openpyxl
 
     from kpi_xl.demo import demo_frames
@@ -638,8 +636,36 @@ def test_scorecard_ignores_team_only_target_rows_of_the_template(tmp_path):
 
     book = build_template(tmp_path / "b.xlsx", data=demo_frames())
     wb = openpyxl.load_workbook(book)
-    targets = [[c.value for c in r] for r in wb["目標"].iter_rows()]
-    opps = [[c.value for c in r] for r in wb["商談"].iter_rows()]
-    assert any(r[0] is None and r[1] for r in targets[1:])  # the demo has team targets
-    out = udfs.KPI_SCORECARD(targets, opps, "2026-11", _dt.datetime(2026, 11, 20))
+    return {name: [[c.value for c in r] for r in wb[name].iter_rows()]
+            for name in ("目標", "商談", "担当者")}
+
+
+def test_scorecard_lists_team_target_rows_it_cannot_score_without_the_reps(tmp_path):
+    # issue 10: team rows used to be dropped silently
+    import datetime as _dt
+
+    t = _template_tables(tmp_path)
+    assert any(r[0] is None and r[1] for r in t["目標"][1:])  # the demo has team targets
+    out = udfs.KPI_SCORECARD(t["目標"], t["商談"], "2026-11", _dt.datetime(2026, 11, 20))
     assert isinstance(out, list) and out[0][0] == "担当者" and len(out) > 10
+    team_rows = [r for r in out[1:] if r[-1] == udfs._TEAM_NOTE]
+    teams = {r[1] for r in t["目標"][1:] if r[0] is None and r[1]}
+    assert {r[0] for r in team_rows} == teams and all(r[2] == "" for r in team_rows)
+
+
+def test_scorecard_scores_team_rows_with_the_reps_table_like_the_dashboard(tmp_path):
+    import datetime as _dt
+
+    from kpi_xl.demo import DATA_DIR
+    from kpi_xl.validate import load
+
+    t = _template_tables(tmp_path)
+    out = udfs.KPI_SCORECARD(t["目標"], t["商談"], "2026-11", _dt.datetime(2026, 11, 20),
+                             t["担当者"])
+    assert not any(r[-1] == udfs._TEAM_NOTE for r in out[1:])
+    ds = load(DATA_DIR)
+    card = scorecard(ds, parse_period("2026-11"), by="team", metrics=["revenue"],
+                     as_of=dt.date(2026, 11, 20)).set_index("group")
+    got = {r[0]: r for r in out[1:] if r[1] == "売上" and r[0] in card.index}
+    assert got and all(got[g][2] == card.loc[g, "target"] and
+                       got[g][3] == pytest.approx(card.loc[g, "actual"]) for g in got)
