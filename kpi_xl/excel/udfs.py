@@ -354,10 +354,6 @@ def _period(start: Any, end: Any, *, as_of: dt.date | None = None, open_ok: bool
     return s, e
 
 
-def _as_period(s: dt.date, e: dt.date) -> Period:
-    return Period(s, e, f"{s}…{e}", "custom")
-
-
 # --------------------------------------------------------------------------- achievement, pace
 
 

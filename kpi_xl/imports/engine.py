@@ -188,11 +188,6 @@ def _blank(s: pd.Series) -> pd.Series:
     return s.isna()
 
 
-def _text(s: pd.Series) -> pd.Series:
-    """Stripped text, NA for missing."""
-    return _per_unique(s, lambda v: str(v).strip(), None)
-
-
 def _drop_mask(rule: DropRule, frame: pd.DataFrame) -> pd.Series:
     if rule.op == "duplicate":
         return frame.duplicated(subset=list(rule.columns) if rule.columns else None, keep="first") \

@@ -53,7 +53,6 @@ __all__ = [
     "group_labels",
     "period_bounds",
     "revenue_basis",
-    "to_date",
 ]
 
 ALL = "(all)"
@@ -108,11 +107,6 @@ def as_day(value: Any, name: str = "date") -> dt.date:
         except (ValueError, OverflowError) as exc:
             raise ConfigError(f"{name}: not a date: {value!r}") from exc
     return check_day(value, name)
-
-
-def to_date(value: Any, name: str = "date") -> pd.Timestamp:
-    """:func:`as_day` as a midnight Timestamp."""
-    return pd.Timestamp(as_day(value, name))
 
 
 def definition(settings: Settings, kind: str, choice: str | None = None) -> str:
