@@ -24,7 +24,7 @@ from typing import Any
 
 import pandas as pd
 
-from .calendar import Period, check_day, month_periods, period_containing
+from .calendar import Period, check_day, month_periods, parse_period, period_containing
 from .dataset import Dataset, Exclusion, OutsideRows
 from .errors import ConfigError
 from .metric_registry import metric_names
@@ -146,6 +146,7 @@ def compute_figures(ds: Dataset, period: Period | None = None, as_of: dt.date | 
     """Compute every figure of ``period`` as of ``as_of`` (module docstring).
 
     Defaults: ``as_of`` = the last date in the data (today if there is none); ``period`` = the
+    ``report_period`` setting (対象期間, e.g. ``上期`` of the as-of date's fiscal year), else the
     month containing ``as_of``. ``by`` (rep | team | segment | product | channel) is the split
     of the per-group sections (scorecard, funnel, deals, customers); rep and team scorecards
     and the per-rep figures of the rep tabs are always there.
@@ -155,6 +156,8 @@ def compute_figures(ds: Dataset, period: Period | None = None, as_of: dt.date | 
     st = ds.settings
     as_of = check_day(as_of, "as_of") if as_of is not None else (
         ds.data_end() or dt.date.today())
+    if period is None and str(st.report_period).strip():
+        period = parse_period(st.report_period, st.fiscal_year_start, today=as_of)
     if period is None:
         period = period_containing(as_of, "month", st.fiscal_year_start)
     if not isinstance(period, Period):

@@ -74,6 +74,7 @@ class Settings:
     revenue_basis: str = "auto"  # resolved per book: kpi_xl.metrics.common.revenue_basis
     at_risk_interval_factor: float = 2.0
     at_risk_drop: float = 0.3
+    report_period: str = ""  # the period reports show ('' = the month of the as-of date)
     extra: dict[str, str] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
@@ -99,6 +100,13 @@ class Settings:
                             f"stages {list(self.stages)}")
         if self.churn_inactive_months < 1:
             problems.append("churn_inactive_months must be at least 1")
+        if str(self.report_period).strip():
+            from .calendar import parse_period
+
+            try:  # the syntax only: 上期 / H1 are resolved against the as-of date later
+                parse_period(str(self.report_period), int(self.fiscal_year_start))
+            except ConfigError as exc:
+                problems.append(f"report_period: {exc}")
         if problems:
             raise ConfigError("Invalid settings: " + "; ".join(problems))
 
@@ -156,6 +164,7 @@ _JA_KEYS = {
     "revenue_basis": ("売上の基準", "revenue basis"),
     "at_risk_interval_factor": ("注意間隔倍率", "at risk interval factor"),
     "at_risk_drop": ("注意減少率", "at risk drop"),
+    "report_period": ("対象期間", "集計期間", "report period", "period"),
 }
 for _f in fields(Settings):
     if _f.name == "extra":

@@ -341,3 +341,19 @@ def test_no_figure_changes_after_an_in_place_edit_and_reload(ds, row, col):
     reloaded = ds.replace(opportunities=frame, reps=fresh.reps)
     assert figures_json(compute_figures(reloaded, period, dt.date(2026, 5, 20))) == \
         figures_json(compute_figures(fresh, period, dt.date(2026, 5, 20)))
+
+
+def test_the_settings_sheet_chooses_the_report_period():
+    from kpi_xl.errors import ValidationError
+    from kpi_xl.validate import validate
+
+    frames = {"settings": pd.DataFrame({"設定項目": ["対象期間"], "値": ["上期"]}),
+              "opportunities": pd.DataFrame({
+                  "商談ID": ["o1"], "担当者": ["A"], "作成日": ["2026-05-01"], "状態": ["受注"],
+                  "完了日": ["2026-11-02"], "金額": [100]}),
+              "reps": pd.DataFrame({"担当者": ["A"]})}
+    fig = compute_figures(validate(frames), as_of=dt.date(2026, 11, 20))
+    assert (fig.period.label, fig.period.start) == ("FY2026H1", dt.date(2026, 4, 1))
+    frames["settings"] = pd.DataFrame({"設定項目": ["対象期間"], "値": ["来期"]})
+    with pytest.raises(ValidationError, match="report_period: Unknown period '来期'"):
+        validate(frames)

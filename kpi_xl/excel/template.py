@@ -240,6 +240,10 @@ _SETTING_DESCRIPTIONS: dict[str, tuple[str, str]] = {
                                 "注意顧客とします。"),
     "at_risk_drop": ("Flag a customer at risk when its revenue drops by this share "
                      "(0.3 = 30 %).", "売上がこの割合（0.3 = 30 %）以上減ったら注意顧客とします。"),
+    "report_period": ("Period the reports show: blank = the month of the as-of date; all, "
+                      "2026-04, FY2026, 上期, H2, 2026-04..2026-09 …",
+                      "レポートの対象期間。空欄 = 基準日の月。all（全期間）、2026-04、2026年度、"
+                      "令和8年度、上期、下期、2026-04..2026-09 など。"),
 }
 _ALLOWED = {
     "win_rate_definition": WIN_RATE_DEFINITIONS,
