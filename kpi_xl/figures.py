@@ -52,7 +52,7 @@ from .metrics.common import CUSTOMER_DIMENSIONS, DIMENSIONS, check_by, check_dat
 from .metrics.tree import KpiTree
 from .settings import Settings
 
-__all__ = ["CORE_METRICS", "Figures", "Window", "compute_figures"]
+__all__ = ["CORE_METRICS", "Figures", "KpiTree", "Window", "compute_figures"]
 
 CORE_METRICS = ("revenue", "won_deals", "leads", "opportunities", "new_customers")
 REP_TREND_METRICS = ("revenue", "won_deals", "leads", "visits", "calls")

@@ -357,3 +357,35 @@ def test_the_settings_sheet_chooses_the_report_period():
     frames["settings"] = pd.DataFrame({"設定項目": ["対象期間"], "値": ["来期"]})
     with pytest.raises(ValidationError, match="report_period: Unknown period '来期'"):
         validate(frames)
+
+
+def test_the_report_package_computes_nothing():
+    """report/ is a projection of the figures: it imports nothing from kpi_xl.metrics."""
+    import ast
+    from pathlib import Path
+
+    import kpi_xl.report
+
+    for path in Path(kpi_xl.report.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                assert "metrics" not in (node.module or ""), path.name
+
+
+def test_no_module_imports_another_modules_private_names_in_the_figures_path():
+    import ast
+    from pathlib import Path
+
+    import kpi_xl
+
+    root = Path(kpi_xl.__file__).parent
+    paths = [*root.glob("metrics/*.py"), root / "figures.py", root / "calendar.py",
+             root / "dataset.py", root / "report" / "layout.py", root / "excel" / "udfs.py"]
+    for path in paths:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                private = [a.name for a in node.names if a.name.startswith("_")
+                           and not a.name.startswith("__")]
+                module = (node.module or "").split(".")[-1]
+                assert not private and not (module.startswith("_") and module != "__future__"), (
+                    path.name, node.module, private)

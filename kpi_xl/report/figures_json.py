@@ -16,9 +16,8 @@ import numpy as np
 import pandas as pd
 
 from ..calendar import Period
-from ..figures import Figures, Window
+from ..figures import Figures, KpiTree, Window
 from ..i18n import exclusion_text, outside_text, risk_reasons
-from ..metrics.tree import KpiTree
 
 __all__ = ["figures_dict", "figures_json", "to_jsonable"]
 
