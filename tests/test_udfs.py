@@ -628,6 +628,9 @@ def test_churn_rate_on_the_demo_orders_passed_as_datetimes_matches_the_engine():
     assert got == pytest.approx(logo_churn(ds, "2026-10-01", "2026-10-31").value)
 
 
+TEAM_NOTE = "team target: give the reps table (5th argument) to score teams"
+
+
 def _template_tables(tmp_path):
     import openpyxl
 
@@ -648,7 +651,7 @@ def test_scorecard_lists_team_target_rows_it_cannot_score_without_the_reps(tmp_p
     assert any(r[0] is None and r[1] for r in t["目標"][1:])  # the demo has team targets
     out = udfs.KPI_SCORECARD(t["目標"], t["商談"], "2026-11", _dt.datetime(2026, 11, 20))
     assert isinstance(out, list) and out[0][0] == "担当者" and len(out) > 10
-    team_rows = [r for r in out[1:] if r[-1] == udfs._TEAM_NOTE]
+    team_rows = [r for r in out[1:] if r[-1] == TEAM_NOTE]
     teams = {r[1] for r in t["目標"][1:] if r[0] is None and r[1]}
     assert {r[0] for r in team_rows} == teams and all(r[2] == "" for r in team_rows)
 
@@ -662,7 +665,7 @@ def test_scorecard_scores_team_rows_with_the_reps_table_like_the_dashboard(tmp_p
     t = _template_tables(tmp_path)
     out = udfs.KPI_SCORECARD(t["目標"], t["商談"], "2026-11", _dt.datetime(2026, 11, 20),
                              t["担当者"])
-    assert not any(r[-1] == udfs._TEAM_NOTE for r in out[1:])
+    assert not any(r[-1] == TEAM_NOTE for r in out[1:])
     ds = load(DATA_DIR)
     card = scorecard(ds, parse_period("2026-11"), by="team", metrics=["revenue"],
                      as_of=dt.date(2026, 11, 20)).set_index("group")
