@@ -16,7 +16,7 @@ from typing import TextIO
 import pandas as pd
 
 from . import __version__
-from .calendar import parse_period
+from .calendar import check_day, parse_period
 from .errors import ConfigError, KpiXlError
 from .figures import compute_figures
 from .imports import command as import_command
@@ -29,10 +29,17 @@ __all__ = ["build_parser", "entry", "main"]
 
 
 def _date_arg(text: str) -> dt.date:
-    parsed, bad = parse_dates(pd.Series([text], dtype=object))
+    try:
+        return check_day(dt.date.fromisoformat(text.strip()), "--as-of")
+    except ValueError:
+        pass
+    try:
+        parsed, bad = parse_dates(pd.Series([text], dtype=object))
+    except (ValueError, OverflowError):  # beyond pandas' dates: out of range
+        bad = pd.Series([True])
     if bad.iloc[0] or pd.isna(parsed.iloc[0]):
         raise ConfigError(f"--as-of: not a date: {text!r} (write e.g. 2026-11-20)")
-    return parsed.iloc[0].date()
+    return check_day(parsed.iloc[0].date(), "--as-of")
 
 
 def build_parser() -> argparse.ArgumentParser:

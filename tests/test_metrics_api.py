@@ -65,6 +65,7 @@ def test_wrong_arguments_are_a_kpi_xl_error_naming_them(ds, call, names):
 
 @pytest.mark.parametrize("argv", [
     ["--period", "0000-01"], ["--period", "9999-12"], ["--period", "FY9999"],
+    ["--as-of", "9999-12-31"], ["--as-of", "0001-01-01"],
 ])
 def test_cli_periods_out_of_range_exit_2_with_a_message(argv):
     out, err = io.StringIO(), io.StringIO()
