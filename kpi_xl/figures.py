@@ -29,6 +29,7 @@ from .dataset import Dataset, Exclusion, OutsideRows
 from .errors import ConfigError
 from .metric_registry import metric_names
 from .metrics import (
+    actual_to_date,
     at_risk_customers,
     average_deal_size,
     churn_trend,
@@ -46,6 +47,7 @@ from .metrics import (
     revenue_retention,
     sales_cycle,
     scorecard,
+    target_totals,
     win_rates,
 )
 from .metrics.common import CUSTOMER_DIMENSIONS, DIMENSIONS, check_by, check_dataset, period_bounds
@@ -185,8 +187,7 @@ def compute_figures(ds: Dataset, period: Period | None = None, as_of: dt.date | 
     if period.is_all and as_of >= period.end:
         upto = None
     bench = driver_benchmarks(ds, as_of) if has_pipeline else {}
-    rep_trees = ({r: kpi_tree(ds, period, rep=r, as_of=as_of, benchmarks=bench) for r in reps}
-                 if has_pipeline else {})
+    rep_trees = _rep_trees(ds, period, as_of, reps, bench) if has_pipeline else {}
     churn = churn_trend(ds, [pd.Timestamp(m.start) for m in months], as_of=as_of)
     cohorts = {m: _cohorts(ds, m, as_of, months[0].start) for m in ("customers", "revenue")}
     customers, customers_by = _customers(ds, period, as_of, by) if started else (None, None)
@@ -223,6 +224,16 @@ def compute_figures(ds: Dataset, period: Period | None = None, as_of: dt.date | 
 # --------------------------------------------------------------------------- sections
 
 
+def _rep_trees(ds: Dataset, period: Period, as_of: dt.date, reps: list[str],
+               bench: dict[str, float]) -> dict[str, KpiTree]:
+    """Every rep's KPI tree, with the revenue target and actual the rep scorecard shows."""
+    targets = target_totals(ds, "revenue", period, by="rep")
+    actual = actual_to_date(ds, "revenue", period, as_of, "rep")
+    return {r: kpi_tree(ds, period, rep=r, as_of=as_of, benchmarks=bench,
+                        target=float(targets.get(r, math.nan)),
+                        actual=float(actual.get(r, 0.0))) for r in reps}
+
+
 def _trend(ds: Dataset, months: list[Period], window: Window, basis: str) -> pd.DataFrame:
     """Revenue per month against everyone's monthly target; ``other_basis`` is the other
     revenue basis's amount, and ``note`` is ``basis_empty`` for a month where the chosen basis
@@ -231,8 +242,7 @@ def _trend(ds: Dataset, months: list[Period], window: Window, basis: str) -> pd.
     actual = monthly_actuals(ds, "revenue", window.start, window.end)
     target = monthly_targets(ds, "revenue", trend_period, by=None)
     other = "orders" if basis == "won_deals" else "won_deals"
-    alt = ds.replace(settings=ds.settings.with_overrides(revenue_basis=other))
-    other_actual = monthly_actuals(alt, "revenue", window.start, window.end)
+    other_actual = monthly_actuals(ds, "revenue", window.start, window.end, basis=other)
     rows = []
     for m in months:
         ts = pd.Timestamp(m.start)
@@ -248,18 +258,18 @@ def _trend(ds: Dataset, months: list[Period], window: Window, basis: str) -> pd.
 def _rep_trend(ds: Dataset, months: list[Period], window: Window) -> pd.DataFrame:
     trend_period = Period(window.start, months[-1].end, "trend", "range")
     known = set(metric_names(ds.settings))
-    series = {m: monthly_actuals(ds, m, window.start, window.end, by="rep")
-              for m in REP_TREND_METRICS if m in known}
+    reps = list(ds.reps.loc[ds.reps["active"], "rep"].dropna())
+    grid = pd.MultiIndex.from_product([reps, [pd.Timestamp(m.start) for m in months]],
+                                      names=["group", "period"])
+    out = pd.DataFrame({"rep": grid.get_level_values(0),
+                        "month": [m.label for m in months] * len(reps)})
     targets = monthly_targets(ds, "revenue", trend_period, by="rep")
-    rows = []
-    for rep in ds.reps.loc[ds.reps["active"], "rep"].dropna():
-        for m in months:
-            ts = pd.Timestamp(m.start)
-            t = targets.get((rep, ts))
-            row = {"rep": rep, "month": m.label, "target": math.nan if t is None else float(t)}
-            row.update({k: float(s.get((rep, ts), 0.0)) for k, s in series.items()})
-            rows.append(row)
-    return pd.DataFrame(rows, columns=["rep", "month", "target", *series])
+    out["target"] = targets.reindex(grid).to_numpy(dtype=float)
+    for m in REP_TREND_METRICS:
+        if m in known:
+            s = monthly_actuals(ds, m, window.start, window.end, by="rep")
+            out[m] = s.reindex(grid, fill_value=0.0).to_numpy(dtype=float)
+    return out
 
 
 def _deals(ds: Dataset, start: dt.date | None, end: dt.date | None, as_of: dt.date,

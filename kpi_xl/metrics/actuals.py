@@ -72,9 +72,10 @@ def _orders_with_rep(ds: Dataset) -> pd.DataFrame:
     return o
 
 
-def metric_events(ds: Dataset, metric: str) -> pd.DataFrame:
+def metric_events(ds: Dataset, metric: str, *, basis: str | None = None) -> pd.DataFrame:
     """The events of ``metric`` (see the module table), computed once per dataset:
-    columns date, rep, value, customer, segment, product, channel.
+    columns date, rep, value, customer, segment, product, channel. ``basis`` ('won_deals' |
+    'orders') overrides the revenue basis of the dataset (revenue only).
 
     Unknown metric → ConfigError naming the known ones.
     """
@@ -83,12 +84,14 @@ def metric_events(ds: Dataset, metric: str) -> pd.DataFrame:
         raise ConfigError(f"unknown metric {metric!r}; known: "
                           f"{', '.join(metric_names(ds.settings))}")
     if metric == "revenue":  # the basis is part of the key: it is decided by the data
-        return ds.derived(("events", metric, revenue_basis_of(ds)[0]),
-                          lambda d: _build_events(d, metric))
-    return ds.derived(("events", metric), lambda d: _build_events(d, metric))
+        used = basis or revenue_basis_of(ds)[0]
+        if used not in ("won_deals", "orders"):
+            raise ConfigError(f"basis must be 'won_deals' or 'orders', not {basis!r}")
+        return ds.derived(("events", metric, used), lambda d: _build_events(d, metric, used))
+    return ds.derived(("events", metric), lambda d: _build_events(d, metric, None))
 
 
-def _build_events(ds: Dataset, metric: str) -> pd.DataFrame:
+def _build_events(ds: Dataset, metric: str, basis: str | None) -> pd.DataFrame:
     opp, act = ds.opportunities, ds.activities
     opp = opp.assign(customer=deal_customers(ds).to_numpy())
     kind = activity_kind(metric, ds.settings)
@@ -97,7 +100,6 @@ def _build_events(ds: Dataset, metric: str) -> pd.DataFrame:
         return _events(a, "date", 1.0)
     if metric == "activities":
         return _events(act, "date", 1.0)
-    basis = revenue_basis_of(ds)[0]
     if metric == "won_deals" or (metric == "revenue" and basis == "won_deals"):
         won = opp[opp["status"] == "won"]
         return _events(won, "close_date", won["amount"].fillna(0.0) if metric == "revenue"
@@ -133,19 +135,19 @@ def acquisitions(ds: Dataset) -> pd.DataFrame:
 
 def actuals(ds: Dataset, metric: str, *, by: str | None = None,
             start: dt.date | None = None, end: dt.date | None = None,
-            freq: str | None = None) -> pd.DataFrame:
+            freq: str | None = None, basis: str | None = None) -> pd.DataFrame:
     """Actual value of ``metric`` summed per group (and per month when ``freq='M'``).
 
     Formula: Σ event values with ``start ≤ date ≤ end`` (inclusive; None = unbounded; both
     None also counts undated events). Groups follow the policy of
     :mod:`kpi_xl.metrics.common`. Empty period → no rows (callers reindex to their groups and
     treat missing as 0). Columns: ``group`` (and ``period`` = month start when ``freq='M'``),
-    ``actual``.
+    ``actual``. ``basis`` overrides the revenue basis (see :func:`metric_events`).
     """
     check_by(by)
     if freq not in (None, "M"):
         raise ConfigError(f"freq must be None or 'M', not {freq!r}")
-    ev = metric_events(ds, metric)
+    ev = metric_events(ds, metric, basis=basis)
     if start is not None:
         ev = ev[ev["date"] >= pd.Timestamp(as_day(start, "start"))]
     if end is not None:
@@ -183,9 +185,10 @@ def actual_to_date(ds: Dataset, metric: str, period: Period, as_of: dt.date,
 
 
 def monthly_actuals(ds: Dataset, metric: str, start: dt.date, end: dt.date,
-                    by: str | None = None) -> pd.Series:
-    """(group, month start) → actual of ``metric`` dated ``start … end``."""
-    a = actuals(ds, metric, by=by, start=start, end=end, freq="M")
+                    by: str | None = None, basis: str | None = None) -> pd.Series:
+    """(group, month start) → actual of ``metric`` dated ``start … end`` (``basis``: as in
+    :func:`actuals`)."""
+    a = actuals(ds, metric, by=by, start=start, end=end, freq="M", basis=basis)
     if not len(a):
         return pd.Series(dtype=float, index=pd.MultiIndex.from_tuples([], names=[
             "group", "period"]))

@@ -233,12 +233,24 @@ def revenue_retention(ds: Dataset, start: Any, end: Any = None, *, baseline: str
     if by is None:
         return {**head, **_retention_row(base, cur), "definition": b}
     groups = customer_groups(ds, by)
-    rows = []
-    for g in sorted(set(groups)):
-        members = groups.index[groups == g]
-        row = _retention_row(base[base.index.isin(members)], cur[cur.index.isin(members)])
-        rows.append({by: g, **head, **row, "definition": b})
-    return pd.DataFrame(rows, columns=[by, *_RETENTION_COLUMNS])
+    base = base[base > 0]
+    current = cur.reindex(base.index).fillna(0.0).clip(lower=0.0)
+    parts = pd.DataFrame({"base_customers": 1, "base_revenue": base,
+                          "retained": np.minimum(current, base), "current_from_base": current})
+    sums = parts.groupby(base.index.map(groups)).sum().reindex(sorted(set(groups)),
+                                                               fill_value=0)
+    out = sums.rename_axis(by).reset_index()
+    ok = out["base_revenue"] > 0
+    out["grr"] = (out["retained"] / out["base_revenue"]).where(ok)
+    out["nrr"] = (out["current_from_base"] / out["base_revenue"]).where(ok)
+    out["gross_revenue_churn"] = 1 - out["grr"]
+    out["net_revenue_churn"] = 1 - out["nrr"]
+    out["note"] = np.where(ok, _EXCLUSION_NOTE, "no revenue from any customer in the base window")
+    out["definition"] = b
+    for k, v in head.items():
+        out[k] = v
+    out["base_customers"] = out["base_customers"].astype("int64")
+    return out[[by, *_RETENTION_COLUMNS]]
 
 
 # ----------------------------------------------------------------------------------------------

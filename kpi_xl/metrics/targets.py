@@ -126,13 +126,14 @@ def phased_targets(ds: Dataset, metric: str, period: Period, as_of: dt.date,
     values = monthly.to_numpy(dtype=float)
     target = pd.Series(values * cover).groupby(groups).sum()
     expected = pd.Series(values * elapsed).groupby(groups).sum()
-    have = pd.Series(list(months)).groupby(groups).agg(set)
-    out = {}
-    for group in target.index:
-        missing = tuple(s.month.strftime("%Y-%m") for s in shares
-                        if s.month not in have[group])
-        out[str(group)] = PhasedTarget(float(target[group]), float(expected[group]), missing)
-    return out
+    grid = pd.crosstab(groups, months).reindex(index=target.index,
+                                               columns=[s.month for s in shares], fill_value=0)
+    labels = [s.month.strftime("%Y-%m") for s in shares]
+    absent = grid.to_numpy() == 0
+    return {str(group): PhasedTarget(float(target[group]), float(expected[group]),
+                                     tuple(lab for lab, gone in zip(labels, row, strict=True)
+                                           if gone))
+            for group, row in zip(target.index, absent, strict=True)}
 
 
 def target_totals(ds: Dataset, metric: str, period: Period, *, by: str | None = "rep"

@@ -230,18 +230,17 @@ def _gains(drivers: dict[str, float], bench: dict[str, float]) -> dict[str, floa
 def lever_table(drivers: dict[str, float], bench: dict[str, float],
                 gains: dict[str, float] | None = None) -> pd.DataFrame:
     """Levers ranked by revenue per month gained at the benchmark: columns driver, current,
-    benchmark, revenue_per_month (the drivers' run rate), gain_per_month, rank."""
+    benchmark, revenue_per_month (the drivers' run rate), gain_per_month, rank (ties and
+    unmeasurable gains in the drivers' order, unmeasurable last)."""
     gains = gains if gains is not None else _gains(drivers, bench)
     run = float(np.prod([drivers[d] for d in DRIVERS]))
-    rows = [{"driver": d, "current": drivers[d], "benchmark": bench.get(d, math.nan),
-             "revenue_per_month": run, "gain_per_month": gains[d]} for d in DRIVERS]
-    out = pd.DataFrame(rows)
-    order = {d: i for i, d in enumerate(DRIVERS)}
-    out = out.assign(_o=out["driver"].map(order)).sort_values(
-        ["gain_per_month", "_o"], ascending=[False, True], na_position="last"
-    ).drop(columns="_o").reset_index(drop=True)
-    out["rank"] = range(1, len(out) + 1)
-    return out
+    order = sorted(range(len(DRIVERS)), key=lambda i: (
+        math.isnan(gains[DRIVERS[i]]), -gains[DRIVERS[i]] if not math.isnan(gains[DRIVERS[i]])
+        else 0.0, i))
+    return pd.DataFrame([{"driver": DRIVERS[i], "current": drivers[DRIVERS[i]],
+                          "benchmark": bench.get(DRIVERS[i], math.nan),
+                          "revenue_per_month": run, "gain_per_month": gains[DRIVERS[i]],
+                          "rank": rank} for rank, i in enumerate(order, start=1)])
 
 
 @dataclass
@@ -265,12 +264,14 @@ class KpiTree:
 def kpi_tree(ds: Dataset, period: Period, *, rep: str | None = None,
              as_of: dt.date | None = None, target: float | None = None,
              lookback_months: int = 12,
-             benchmarks: dict[str, float] | None = None) -> KpiTree:
+             benchmarks: dict[str, float] | None = None,
+             actual: float | None = None) -> KpiTree:
     """Measure the drivers, back-solve the plan to the revenue target of ``period`` and rank
     the levers (module docstring). ``target`` defaults to the rep's (or everyone's) revenue
     target of the period (phased targets, :mod:`kpi_xl.metrics.targets`); without one the
     plan's needs are NaN. ``benchmarks`` (from :func:`driver_benchmarks`) saves recomputing
-    them per rep."""
+    them per rep; so do ``target`` and ``actual`` (the revenue in the period up to ``as_of``,
+    :func:`kpi_xl.metrics.actuals.actual_to_date`) when a scorecard already has them."""
     check_dataset(ds)
     check_period(period)
     if as_of is None:
@@ -283,8 +284,9 @@ def kpi_tree(ds: Dataset, period: Period, *, rep: str | None = None,
     if target is None:
         tt = target_totals(ds, "revenue", period, by="rep" if rep else None)
         target = float(tt[key]) if key in tt.index else math.nan
-    actual = float(actual_to_date(ds, "revenue", period, day, "rep" if rep else None)
-                   .get(key, 0.0))
+    if actual is None:
+        actual = float(actual_to_date(ds, "revenue", period, day, "rep" if rep else None)
+                       .get(key, 0.0))
     cal = calendar_of(ds)
     left = max(day + dt.timedelta(days=1), period.start)
     remaining = cal.business_days(left, period.end)

@@ -45,6 +45,19 @@ class _Ctx:
 
     def __init__(self, fig: Figures, locale: str, generated_at: dt.datetime) -> None:
         self.fig, self.locale, self.generated_at = fig, locale, generated_at
+        # each rep tab's rows, split once (not filtered again per tab)
+        self._split = {name: {k: g for k, g in frame.groupby(col, sort=False)} if len(frame)
+                       else {} for name, frame, col in (
+                           ("scorecard", fig.scorecard_rep, "group"),
+                           ("trend", fig.rep_trend, "rep"), ("funnel", fig.funnel_rep, "rep"),
+                           ("mix", fig.activity_mix, "rep"), ("risk", fig.at_risk, "rep"))}
+        self._empty = {"scorecard": fig.scorecard_rep, "trend": fig.rep_trend,
+                       "funnel": fig.funnel_rep, "mix": fig.activity_mix, "risk": fig.at_risk}
+
+    def of(self, name: str, rep: str) -> pd.DataFrame:
+        """The rows of one rep in figures table ``name`` (an empty frame when none)."""
+        got = self._split[name].get(rep)
+        return got if got is not None else self._empty[name].iloc[0:0]
 
     def L(self, key: str, **kw: object) -> str:
         return text(key, self.locale, **kw)
@@ -214,8 +227,7 @@ def _dashboard(ctx: _Ctx, name: str) -> Sheet:
 
 
 def _rep_trend(ctx: _Ctx, rep: str) -> tuple[Table, Chart]:
-    fig = ctx.fig
-    t = fig.rep_trend[fig.rep_trend["rep"] == rep]
+    t = ctx.of("trend", rep)
     extra = [m for m in ("won_deals", "leads", "visits", "calls") if m in t.columns]
     rows = []
     for r in t.itertuples():
@@ -284,14 +296,12 @@ def _rep_sheet(ctx: _Ctx, name: str, rep: str) -> Sheet:
     title = f"{rep}" + (f" · {team}" if team and team != rep else "")
     sh = Sheet(name, "rep", title, rep=rep)
     ctx.header(sh, title)
-    card = fig.scorecard_rep
-    sh.add(_scorecard_table(ctx, card[card["group"] == rep], "scorecard"))
+    sh.add(_scorecard_table(ctx, ctx.of("scorecard", rep), "scorecard"))
     sh.add(*_rep_trend(ctx, rep))
     if fig.tree is not None:
-        sh.add(*_funnel(ctx, fig.funnel_rep[fig.funnel_rep["rep"] == rep], "funnel"))
-    mix = fig.activity_mix
-    if len(mix):
-        counts = mix[mix["rep"] == rep].set_index("type")["count"]
+        sh.add(*_funnel(ctx, ctx.of("funnel", rep), "funnel"))
+    if len(fig.activity_mix):
+        counts = ctx.of("mix", rep).set_index("type")["count"]
         rows = [[activity_label(k, ctx.locale), float(counts.get(k, 0))]
                 for k in fig.settings.activity_types if counts.get(k, 0) > 0]
         table = Table("activity_mix", ctx.L("activity_mix"),
@@ -303,7 +313,7 @@ def _rep_sheet(ctx: _Ctx, name: str, rep: str) -> Sheet:
     if rep in fig.rep_trees:  # the KPI tree starts from the pipeline
         for t in _tree_tables(ctx, rep):
             sh.add(t)
-    sh.add(_at_risk_table(ctx, fig.at_risk[fig.at_risk["rep"] == rep], "at_risk"))
+    sh.add(_at_risk_table(ctx, ctx.of("risk", rep), "at_risk"))
     return sh
 
 
