@@ -64,7 +64,7 @@ class _Ctx:
 
     def window(self, what: str, w: Window) -> str:
         if w.all_time:
-            return self.L("note.window", what=what, start=self.L("note.all_time"), end="")
+            return self.L("note.window_all", what=what)
         return self.L("note.window", what=what, start=w.start.isoformat(), end=w.end.isoformat())
 
     def notes(self, *parts: str) -> str:

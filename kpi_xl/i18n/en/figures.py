@@ -66,6 +66,7 @@ LABELS: dict[str, str] = {
     'note.revenue_basis': 'Revenue basis: {basis} ({why})',
     'note.window': '{what}: {start} … {end}',
     'note.all_time': 'all data',
+    'note.window_all': '{what}: all data, undated open deals included',
     'note.tree_check': ('Check against history ({start} … {end}): the drivers give {run} per '
                         'month, actual {actual} ({diff}; expected within ±{tol} on a steady '
                         'pipeline — {entered} opportunities entered, {decided} decided)'),

@@ -57,6 +57,7 @@ LABELS: dict[str, str] = {
     'note.revenue_basis': '売上の基準:{basis}({why})',
     'note.window': '{what}:{start} 〜 {end}',
     'note.all_time': '全期間',
+    'note.window_all': '{what}:全期間(日付のない進行中の商談を含む)',
     'note.tree_check': ('実績との照合({start} 〜 {end}):要素の積は月{run}、実績は月{actual}'
                         '({diff}。商談数が安定していれば±{tol}以内 — 商談化 {entered}件、'
                         '決着 {decided}件)'),
