@@ -9,7 +9,7 @@ Windows, stated with every section that uses one:
 - *period*: the scorecards, deals and customers sections (up to the as-of date);
 - *trend*: the 12 calendar months ending with the month of the as-of date (or of the period's
   end when the period is over) — revenue, rep trends, churn trend, cohorts;
-- *funnel*: the period when it spans 12 months or more (a fiscal year, ``all``), else the
+- *funnel*: the period when it spans 12 months or more (a fiscal year) or is ``all``, else the
   trend window — cohort conversion needs months to mature;
 - *activity mix*: the 3 months up to the as-of date;
 - *KPI tree*: the 12 months of history up to the as-of date.
@@ -177,7 +177,7 @@ def compute_figures(ds: Dataset, period: Period | None = None, as_of: dt.date | 
     months = month_periods((pd.Timestamp(last.start) - pd.DateOffset(months=11)).date(),
                            last.start)
     trend_window = _window(months[0].start, min(as_of, last.end))
-    long = len(period.months()) >= 12
+    long = period.is_all or len(period.months()) >= 12
     funnel_window = (_window(period.start, min(as_of, period.end), period.is_all) if long
                      else trend_window)
     f_lo, f_hi = ((None, None) if funnel_window.all_time and as_of >= period.end

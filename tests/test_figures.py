@@ -389,3 +389,20 @@ def test_no_module_imports_another_modules_private_names_in_the_figures_path():
                 module = (node.module or "").split(".")[-1]
                 assert not private and not (module.startswith("_") and module != "__future__"), (
                     path.name, node.module, private)
+
+
+def test_all_time_figures_count_undated_open_deals_and_dated_periods_do_not():
+    opp = pd.DataFrame({"opportunity_id": ["o1", "o2", "o3"], "rep": ["a"] * 3,
+                        "created_date": ["2026-04-01", "2026-04-05", None],
+                        "status": ["won", "lost", "open"],
+                        "close_date": ["2026-04-20", "2026-04-25", None],
+                        "amount": [100.0, 50.0, 70.0]})
+    ds = make_dataset(opportunities=opp)
+    every = compute_figures(ds, parse_period("all"), dt.date(2026, 4, 30))
+    leads = every.scorecard.set_index("metric").loc["leads", "actual"]
+    assert leads == 3 and every.deals["win_rates"]["all"]["denominator"] == 3
+    assert every.funnel.iloc[0]["reached"] == 3 and every.funnel_window.all_time
+    april = compute_figures(ds, parse_period("2026-04"), dt.date(2026, 4, 30))
+    assert april.scorecard.set_index("metric").loc["leads", "actual"] == 2
+    assert april.deals["win_rates"]["all"]["denominator"] == 2
+    assert april.deals["pipeline_velocity"]["open_opportunities"] == 1  # today's pipeline
