@@ -1,7 +1,7 @@
 """kpi_xl — sales KPIs behind an Excel template.
 
 input sheets / CSV → :func:`load` (read + validate) → :class:`Dataset` → metrics (pure pandas)
-→ :func:`kpi_summary` / report layout → workbook.
+→ :func:`compute_figures` (every figure, once) → CLI text, JSON, report layout → workbook.
 """
 
 __version__ = "0.1.0"
@@ -9,11 +9,11 @@ __version__ = "0.1.0"
 from .calendar import BusinessCalendar, Period, parse_period, period_containing
 from .dataset import Dataset, make_dataset
 from .errors import ConfigError, InputError, KpiXlError, Problem, ValidationError
+from .figures import Figures, compute_figures
 from .metrics import *  # noqa: F403  (re-exported explicitly through metrics.__all__)
 from .metrics import __all__ as _metrics_all
 from .read import read_source
 from .settings import Settings
-from .summary import KpiSummary, kpi_summary
 from .validate import load, validate
 
 __all__ = [
@@ -21,14 +21,14 @@ __all__ = [
     "ConfigError",
     "Dataset",
     "InputError",
-    "KpiSummary",
+    "Figures",
     "KpiXlError",
     "Period",
     "Problem",
     "Settings",
     "ValidationError",
     "__version__",
-    "kpi_summary",
+    "compute_figures",
     "load",
     "make_dataset",
     "parse_period",

@@ -18,8 +18,6 @@ workbook commands in :mod:`kpi_xl.cli_commands`.
 from __future__ import annotations
 
 import argparse
-import json
-import math
 import os
 import sys
 from collections.abc import Sequence
@@ -30,11 +28,12 @@ from .cli_commands import COMMAND_RUNNERS, Run, parse_as_of
 from .cli_parser import build_parser, ui_locale
 from .cli_report import describe_oserror
 from .errors import EXIT_FILE, ConfigError, KpiXlError, ValidationError
-from .i18n import exclusion_text, text
+from .figures import compute_figures
+from .i18n import text
 from .progress import Progress
 from .refresh import read_dataset
-from .schema import stage_label
-from .summary import KpiSummary, kpi_summary
+from .report.figures_json import figures_json
+from .report.figures_text import render_text
 
 __all__ = ["build_parser", "entry", "main", "render_text"]
 
@@ -49,110 +48,16 @@ def _load(args: argparse.Namespace, progress: Progress, locale: str):  # -> Data
     return read_dataset(args.source, progress=progress)
 
 
-def _fmt(v: object, unit: str = "count", currency: str = "JPY") -> str:
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return "—"
-    if unit == "pct":
-        return f"{float(v):.1%}"
-    if unit == "currency":
-        sign = {"JPY": "¥", "USD": "$", "EUR": "€"}.get(currency, "")
-        return f"{sign}{float(v):,.0f}"
-    if isinstance(v, float):
-        return f"{v:,.1f}" if not v.is_integer() else f"{v:,.0f}"
-    return str(v)
-
-
-def _table(rows: list[list[str]], header: list[str]) -> str:
-    widths = [max(_w(str(x)) for x in col) for col in zip(header, *rows, strict=False)]
-    def line(r: list[str]) -> str:
-        return "  ".join(str(x) + " " * (w - _w(str(x))) for x, w in zip(r, widths, strict=False))
-    return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
-
-
-def _w(text: str) -> int:
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def render_text(s: KpiSummary, currency: str = "JPY") -> str:
-    out = [f"KPI summary — {s.period.label} ({s.period.start} … {s.period.end}), as of {s.as_of}",
-           f"source: {s.source}", ""]
-    card = s.scorecard
-    if s.by in ("rep", "team"):
-        rows = []
-        for r in card.itertuples():
-            u = "currency" if r.unit == "currency" else "count"
-            rows.append([r.group, r.metric, _fmt(r.target, u, currency),
-                         _fmt(r.actual, u, currency), _fmt(r.achievement, "pct"),
-                         _fmt(r.pace, "pct"),
-                         _fmt(r.forecast, u, currency), _fmt(r.gap, u, currency),
-                         _fmt(r.required_per_day, u, currency)])
-        out += [f"Scorecard by {s.by}", _table(rows, [s.by, "metric", "target", "actual",
-                                                      "achieved", "pace", "forecast", "gap",
-                                                      "need/day"]), ""]
-    else:
-        rows = [[r.group, _fmt(r.revenue, "currency", currency), _fmt(r.won_deals),
-                 _fmt(r.leads), _fmt(r.win_rate, "pct"), _fmt(r.average_deal_size, "currency",
-                                                               currency),
-                 _fmt(r.lead_to_opportunity, "pct")] for r in card.itertuples()]
-        out += [f"Breakdown by {s.by}", _table(rows, [s.by, "revenue", "won", "leads",
-                                                      "win rate", "avg deal", "lead→opp"]), ""]
-    rows = [[stage_label(r.stage, "en"), _fmt(float(r.reached)), _fmt(r.conversion_from_previous,
-                                                                     "pct"),
-             _fmt(r.conversion_from_first, "pct")] for r in s.funnel.itertuples()]
-    out += ["Funnel (" + (s.funnel["definition"].iloc[0] if len(s.funnel) else "") + ")",
-            _table(rows, ["stage", "reached", "from previous", "from first"]), ""]
-    d = s.deals
-    avg = _fmt(d["average_deal_size"]["average_deal_size"], "currency", currency)
-    vel = _fmt(d["pipeline_velocity"]["velocity_per_day"], "currency", currency)
-    wr = d["win_rate"]
-    other = next(k for k in d if k.startswith("win_rate_"))
-    out += ["Deals",
-            f"  win rate ({wr['definition']}): {_fmt(wr['value'], 'pct')} "
-            f"({_fmt(wr['numerator'])}/{_fmt(wr['denominator'])}) {wr.get('note') or ''}",
-            f"  win rate ({d[other]['definition']}): {_fmt(d[other]['value'], 'pct')}",
-            f"  average deal size: {avg}",
-            f"  sales cycle: mean {_fmt(d['sales_cycle']['mean_days'])} days, median "
-            f"{_fmt(d['sales_cycle']['median_days'])} days",
-            f"  pipeline velocity: {vel} per day", ""]
-    c = s.customers
-    mv = c["movements"]
-    lc = c["logo_churn"]
-    rr = c["revenue_retention"]
-    out += ["Customers",
-            f"  active at start {mv['active_at_start']}, new {mv['new']}, reactivated "
-            f"{mv['reactivated']}, churned {mv['churned']}, active at end {mv['active_at_end']}",
-            f"  logo churn ({lc.definition}): {_fmt(lc.value, 'pct')} {lc.note}",
-            f"  GRR {_fmt(rr['grr'], 'pct')}, NRR {_fmt(rr['nrr'], 'pct')} ({rr['definition']})",
-            f"  at-risk customers: {len(s.at_risk)}", ""]
-    for r in s.at_risk.head(5).itertuples():
-        out.append(f"    {r.customer} {r.name if isinstance(r.name, str) else ''}: {r.reasons}")
-    plan = s.plan
-    out += ["", "To reach the revenue target (everyone, at historical rates):"]
-    for r in plan.itertuples():
-        out.append(f"  {r.quantity}: {_fmt(r.needed)} more, {_fmt(r.per_business_day)} per "
-                   f"business day {r.note}")
-    out += ["", "Definitions:"] + [f"  {k}: {v}" for k, v in s.definitions.items()]
-    if s.exclusions:
-        out += ["", "Excluded rows:"] + [f"  {exclusion_text(e, 'en')}" for e in s.exclusions]
-    if s.warnings:
-        out += ["", "Warnings:"] + [f"  {w}" for w in s.warnings]
-    return "\n".join(out) + "\n"
-
-
 def _cmd_metrics(args: argparse.Namespace, run: Run) -> int:
     as_of = parse_as_of(args.as_of, run.locale)
     ds = _load(args, run.progress, run.locale)
     run.progress.phase("compute")
-    period = (parse_period(args.period, ds.settings.fiscal_year_start)
+    period = (parse_period(args.period, ds.settings.fiscal_year_start,
+                           today=as_of or ds.data_end())
               if args.period is not None else None)
-    s = kpi_summary(ds, period=period, by=args.by, as_of=as_of)
+    fig = compute_figures(ds, period, as_of, by=args.by)
     run.progress.phase("render")
-    if args.json:
-        output = json.dumps(s.to_dict(), ensure_ascii=False, indent=2) + "\n"
-    else:
-        output = render_text(s, ds.settings.currency)
+    output = figures_json(fig) + "\n" if args.json else render_text(fig, run.locale)
     run.progress.done()
     run.out.write(output)
     run.summary(ds, stream=run.err)  # stdout holds the figures (or the JSON) alone

@@ -23,7 +23,7 @@ from .cli_progress import display_width
 from .errors import EXIT_USAGE
 from .i18n import normalize_locale, text
 from .imports.command import add_arguments as add_import_arguments
-from .summary import DIMENSIONS
+from .metrics.common import DIMENSIONS
 
 __all__ = ["COMMANDS", "Parser", "build_parser", "suggest", "ui_locale", "wrap"]
 

@@ -6,6 +6,8 @@ Canonical columns (see :mod:`kpi_xl.schema`) and dtypes:
 - date columns: ``datetime64[ns]`` normalised to midnight (missing → NaT);
 - number columns: float64; ``reps.active``: bool;
 - ``opportunities.status``: ``'open' | 'won' | 'lost'``; ``stage``: a stage key or NA;
+  ``created_date`` may be NaT for an open deal nobody dated (CRM exports leave early-stage
+  deals undated): such deals count in all-time and open-pipeline figures, in no dated period;
   ``<stage>_date`` columns for every stage but the last (won is reached at ``close_date``);
 - ``targets.period``: Timestamp of the first day of the month;
 - ``stage_history.stage``: a stage key (or ``'lost'``).
@@ -16,17 +18,21 @@ Metric functions take a :class:`Dataset` (or plain Series for the scalar variant
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
+from typing import TypeVar
 
 import pandas as pd
 
-from .errors import Problem
+from .errors import ConfigError, Problem
 from .schema import CONFIG_TABLES, TABLES, table_spec
 from .settings import Settings
 
 __all__ = ["TABLE_NAMES", "Dataset", "Exclusion", "OutsideRows", "empty_table", "make_dataset"]
 
 TABLE_NAMES = tuple(n for n in TABLES if n not in CONFIG_TABLES)
+
+T = TypeVar("T")
 
 _DTYPES = {"str": "string", "date": "datetime64[ns]", "number": "float64", "int": "Int64",
            "bool": "bool"}
@@ -98,54 +104,137 @@ class OutsideRows:
     count: int
 
 
-@dataclass
+_META = ("source", "exclusions", "outside_rows", "warnings")
+
+
 class Dataset:
     """Validated, typed input tables. Build with :func:`kpi_xl.load` (user input, validated) or
-    :func:`make_dataset` (already-clean frames, e.g. in tests)."""
+    :func:`make_dataset` (already-clean frames, e.g. in tests).
 
-    settings: Settings
-    reps: pd.DataFrame
-    targets: pd.DataFrame
-    activities: pd.DataFrame
-    opportunities: pd.DataFrame
-    stage_history: pd.DataFrame
-    customers: pd.DataFrame
-    orders: pd.DataFrame
-    external: pd.DataFrame
-    source: str = "(in memory)"
-    exclusions: list[Exclusion] = field(default_factory=list)
-    outside_rows: list[OutsideRows] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
+    Immutable: every table attribute (``ds.opportunities`` …) returns a copy-on-write view, so
+    editing it in place never changes the dataset, and assigning an attribute is an error —
+    use :meth:`replace` for a dataset with other tables. Frames given to the constructor are
+    kept as copy-on-write views too: editing them afterwards does not reach the dataset.
+    Derived tables (stage matrix, event streams, spells …) are computed on first use through
+    :meth:`derived` and kept for the dataset's lifetime, which is safe because its tables
+    can never change.
+    """
+
+    __slots__ = ("_derived", "_meta", "_settings", "_tables")
+
+    def __init__(self, settings: Settings, reps: pd.DataFrame, targets: pd.DataFrame,
+                 activities: pd.DataFrame, opportunities: pd.DataFrame,
+                 stage_history: pd.DataFrame, customers: pd.DataFrame, orders: pd.DataFrame,
+                 external: pd.DataFrame, source: str = "(in memory)",
+                 exclusions: Iterable[Exclusion] = (), outside_rows: Iterable[OutsideRows] = (),
+                 warnings: Iterable[Problem] = ()) -> None:
+        if not isinstance(settings, Settings):
+            raise ConfigError(f"settings must be a kpi_xl Settings, not {settings!r}"[:200])
+        given = {"reps": reps, "targets": targets, "activities": activities,
+                 "opportunities": opportunities, "stage_history": stage_history,
+                 "customers": customers, "orders": orders, "external": external}
+        tables = {}
+        for name, df in given.items():
+            if not isinstance(df, pd.DataFrame):
+                raise ConfigError(f"table {name} must be a pandas DataFrame, not "
+                                  f"{type(df).__name__}")
+            tables[name] = df.copy(deep=False)
+        set_ = object.__setattr__
+        set_(self, "_settings", settings)
+        set_(self, "_tables", tables)
+        set_(self, "_meta", {"source": str(source), "exclusions": tuple(exclusions),
+                             "outside_rows": tuple(outside_rows), "warnings": tuple(warnings)})
+        set_(self, "_derived", {})
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"Dataset is immutable: use ds.replace({name}=...) for a dataset "
+                             f"with another {name}")
+
+    def __repr__(self) -> str:
+        rows = ", ".join(f"{n}={len(t)}" for n, t in self._tables.items() if len(t))
+        return f"Dataset({self.source!r}, {rows or 'empty'})"
+
+    # tables -----------------------------------------------------------------------------
+
+    @property
+    def settings(self) -> Settings:
+        return self._settings
 
     def table(self, name: str) -> pd.DataFrame:
-        return getattr(self, name)
+        """Table ``name`` as a copy-on-write view (editing it does not change the dataset)."""
+        return self._tables[name].copy(deep=False)
+
+    reps = property(lambda self: self.table("reps"))
+    targets = property(lambda self: self.table("targets"))
+    activities = property(lambda self: self.table("activities"))
+    opportunities = property(lambda self: self.table("opportunities"))
+    stage_history = property(lambda self: self.table("stage_history"))
+    customers = property(lambda self: self.table("customers"))
+    orders = property(lambda self: self.table("orders"))
+    external = property(lambda self: self.table("external"))
+
+    @property
+    def source(self) -> str:
+        return self._meta["source"]
+
+    @property
+    def exclusions(self) -> list[Exclusion]:
+        return list(self._meta["exclusions"])
+
+    @property
+    def outside_rows(self) -> list[OutsideRows]:
+        return list(self._meta["outside_rows"])
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return list(self._meta["warnings"])
+
+    def replace(self, **changes: object) -> Dataset:
+        """A new dataset with some tables, the settings or the metadata replaced."""
+        unknown = set(changes) - {*self._tables, "settings", *_META}
+        if unknown:
+            raise ConfigError(f"Dataset has no {', '.join(sorted(unknown))}")
+        args: dict[str, object] = {"settings": self._settings, **self._tables, **self._meta}
+        args.update(changes)
+        return Dataset(**args)  # type: ignore[arg-type]
+
+    def derived(self, key: Hashable, build: Callable[[Dataset], T]) -> T:
+        """``build(self)``, computed on the first call for ``key`` and kept (tables never
+        change). DataFrames come back as copy-on-write views: callers may add columns."""
+        cache = self._derived
+        if key not in cache:
+            cache[key] = build(self)
+        hit = cache[key]
+        return hit.copy(deep=False) if isinstance(hit, pd.DataFrame | pd.Series) else hit
+
+    # dates ------------------------------------------------------------------------------
 
     def data_end(self) -> dt.date | None:
         """The latest date found in the data (used as the default as-of date)."""
-        dates = []
-        for name, cols in (("activities", ["date"]), ("orders", ["date"]),
-                           ("opportunities", ["created_date", "close_date"]),
-                           ("stage_history", ["date"])):
-            df = self.table(name)
-            for c in cols:
-                if len(df) and df[c].notna().any():
-                    dates.append(df[c].max())
-        return max(dates).date() if dates else None
+        return self.derived("data_end", lambda ds: _extreme(ds, _END_COLUMNS, max))
 
     def data_start(self) -> dt.date | None:
-        dates = []
-        for name, cols in (("activities", ["date"]), ("orders", ["date"]),
-                           ("opportunities", ["created_date"])):
-            df = self.table(name)
-            for c in cols:
-                if len(df) and df[c].notna().any():
-                    dates.append(df[c].min())
-        return min(dates).date() if dates else None
+        """The earliest date of the activity, order and pipeline data."""
+        return self.derived("data_start", lambda ds: _extreme(ds, _START_COLUMNS, min))
 
     def rep_team(self) -> pd.Series:
         """rep → team (reps without a team map to their own name)."""
-        r = self.reps
+        r = self._tables["reps"]
         return pd.Series(r["team"].fillna(r["rep"]).to_numpy(), index=r["rep"].to_numpy())
+
+
+_END_COLUMNS = (("activities", "date"), ("orders", "date"), ("opportunities", "created_date"),
+                ("opportunities", "close_date"), ("stage_history", "date"))
+_START_COLUMNS = (("activities", "date"), ("orders", "date"), ("opportunities", "created_date"))
+
+
+def _extreme(ds: Dataset, columns: tuple[tuple[str, str], ...], pick) -> dt.date | None:
+    dates = []
+    for name, col in columns:
+        df = ds._tables[name]
+        if len(df) and col in df and df[col].notna().any():
+            dates.append(df[col].max() if pick is max else df[col].min())
+    return pick(dates).date() if dates else None
 
 
 def make_dataset(settings: Settings | None = None, *, source: str = "(in memory)",

@@ -27,8 +27,9 @@ __all__ = [
 ]
 
 WIN_RATE_DEFINITIONS = {
-    "closed": "won ÷ (won + lost): open deals are left out",
-    "all": "won ÷ all deals, open ones included",
+    "closed": "won ÷ (won + lost), over the deals decided in the period",
+    "all": "won ÷ (won + lost + open), over the deals decided in the period plus those still "
+           "open at its end",
 }
 CONVERSION_BASES = {
     "cohort": "of those entering stage A in the period, how many ever reached stage B",
@@ -48,6 +49,7 @@ NRR_BASELINES = {
                        "length just before ÷ their revenue then",
 }
 REVENUE_BASES = {
+    "auto": "won deals when the opportunities carry amounts, otherwise orders",
     "won_deals": "amount of won opportunities, dated by close date, credited to the deal's rep",
     "orders": "amount of orders, dated by order date, credited to the customer's rep",
 }
@@ -72,9 +74,10 @@ class Settings:
     churn_inactive_months: int = 3
     churn_definition: str = "active_at_start"
     nrr_baseline: str = "year_over_year"
-    revenue_basis: str = "won_deals"
+    revenue_basis: str = "auto"  # resolved per book: kpi_xl.metrics.common.revenue_basis
     at_risk_interval_factor: float = 2.0
     at_risk_drop: float = 0.3
+    report_period: str = ""  # the period reports show ('' = the month of the as-of date)
     extra: dict[str, str] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
@@ -101,6 +104,13 @@ class Settings:
                             f"stages {list(self.stages)}")
         if self.churn_inactive_months < 1:
             problems.append("churn_inactive_months must be at least 1")
+        if str(self.report_period).strip():
+            from .calendar import parse_period
+
+            try:  # the syntax only: 上期 / H1 are resolved against the as-of date later
+                parse_period(str(self.report_period), int(self.fiscal_year_start))
+            except ConfigError as exc:
+                problems.append(f"report_period: {exc}")
         if problems:
             raise ConfigError("Invalid settings: " + "; ".join(problems))
 
@@ -108,49 +118,15 @@ class Settings:
     def won_stage(self) -> str:
         return self.stages[-1]
 
-    def definitions(self, locale: str = "en") -> dict[str, str]:
-        """The metric definitions in force, as ``name: 'choice — meaning'`` for reports
-        (in Japanese with ``locale='ja'``)."""
-        if locale == "ja":
-            return self._definitions_ja()
-        return {
-            "win_rate": f"{self.win_rate_definition} — "
-                        f"{WIN_RATE_DEFINITIONS[self.win_rate_definition]}",
-            "conversion": f"{self.conversion_basis} — {CONVERSION_BASES[self.conversion_basis]}"
-                          + (f" (within {self.conversion_window_days} days)"
-                             if self.conversion_window_days else ""),
-            "churn": f"{self.churn_definition} — {CHURN_DEFINITIONS[self.churn_definition]}; "
-                     f"a customer churns after {self.churn_inactive_months} months without "
-                     "orders or at its end date",
-            "nrr": f"{self.nrr_baseline} — {NRR_BASELINES[self.nrr_baseline]}",
-            "revenue": f"{self.revenue_basis} — {REVENUE_BASES[self.revenue_basis]}",
-            "opportunity": f"a lead counts as an opportunity once it reaches "
-                           f"'{self.opportunity_stage}'",
-        }
+    def definitions(self, locale: str = "en", *, revenue_basis: str | None = None,
+                    revenue_reason: str | None = None) -> dict[str, str]:
+        """The metric definitions in force, as ``name: 'choice — meaning'`` for reports, in
+        ``locale`` (wording in :mod:`kpi_xl.i18n`). ``revenue_basis`` (and why) names the basis
+        used when the setting is ``auto`` (the dataset decides it)."""
+        from .i18n import definitions_text
 
-    def _definitions_ja(self) -> dict[str, str]:
-        win = {"closed": "受注 ÷ (受注 + 失注)。進行中の商談は含めない",
-               "all": "受注 ÷ 全商談(進行中を含む)"}
-        conv = {"cohort": "期間内に段階Aに入った商談のうち、段階Bに到達した割合(コホート)",
-                "period": "期間内の段階B到達数 ÷ 期間内の段階A到達数(期間ベース)"}
-        churn = {"active_at_start": "期首に稼働中の顧客のうち期間内に離反した割合(期間内に開始し"
-                                    "離反した顧客は除く)",
-                 "inclusive": "期間内の離反顧客 ÷ (期首稼働顧客 + 期間内に稼働した顧客)"}
-        nrr = {"year_over_year": "前年同期間に購入した顧客の当期売上 ÷ その前年同期間売上",
-               "previous_period": "直前の同じ長さの期間に購入した顧客の当期売上 ÷ その期間の売上"}
-        rev = {"won_deals": "受注した商談の金額(完了日基準、商談の担当者に計上)",
-               "orders": "受注実績の金額(受注日基準、顧客の担当者に計上)"}
-        window = (f"({self.conversion_window_days}日以内)" if self.conversion_window_days
-                  else "")
-        return {
-            "win_rate": f"{self.win_rate_definition} — {win[self.win_rate_definition]}",
-            "conversion": f"{self.conversion_basis} — {conv[self.conversion_basis]}{window}",
-            "churn": f"{self.churn_definition} — {churn[self.churn_definition]}。"
-                     f"{self.churn_inactive_months}か月受注がない、または取引終了日で離反とみなす",
-            "nrr": f"{self.nrr_baseline} — {nrr[self.nrr_baseline]}",
-            "revenue": f"{self.revenue_basis} — {rev[self.revenue_basis]}",
-            "opportunity": f"リードは「{self.opportunity_stage}」到達時点で商談とみなす",
-        }
+        return definitions_text(self, locale, revenue_basis=revenue_basis,
+                                revenue_reason=revenue_reason)
 
     def stage_key(self, text: object) -> str | None:
         """Map a stage/status name written by a user (en/ja, any case) to a stage key.
@@ -231,6 +207,7 @@ _JA_KEYS = {
     "revenue_basis": ("売上の基準", "revenue basis"),
     "at_risk_interval_factor": ("注意間隔倍率", "at risk interval factor"),
     "at_risk_drop": ("注意減少率", "at risk drop"),
+    "report_period": ("対象期間", "集計期間", "report period", "period"),
 }
 for _f in fields(Settings):
     if _f.name == "extra":

@@ -76,3 +76,79 @@ def test_business_days_count_both_ends_like_networkdays(start, end, country, cus
 def test_unknown_holiday_calendar_is_a_config_error():
     with pytest.raises(ConfigError, match="country code"):
         BusinessCalendar("XX").business_days(D(2026, 1, 1), D(2026, 1, 31))
+
+
+# --------------------------------------------------------------------------- issue 10 periods
+
+TODAY = D(2026, 11, 20)  # in FY2026 (April start)
+
+
+@pytest.mark.parametrize(
+    ("label", "fy_start", "start", "end", "kind"),
+    [
+        ("2026-04..2026-09", 4, D(2026, 4, 1), D(2026, 9, 30), "range"),
+        ("2026-04-15..2026-05-20", 4, D(2026, 4, 15), D(2026, 5, 20), "range"),
+        ("2026/4/15〜2026/5/20", 4, D(2026, 4, 15), D(2026, 5, 20), "range"),
+        ("令和8年4月1日〜令和8年9月30日", 4, D(2026, 4, 1), D(2026, 9, 30), "range"),
+        ("2026年4月～2026年6月", 4, D(2026, 4, 1), D(2026, 6, 30), "range"),
+        ("2026", 4, D(2026, 1, 1), D(2026, 12, 31), "calendar_year"),
+        ("2026年", 4, D(2026, 1, 1), D(2026, 12, 31), "calendar_year"),
+        ("FY26", 4, D(2026, 4, 1), D(2027, 3, 31), "year"),
+        ("FY26Q3", 4, D(2026, 10, 1), D(2026, 12, 31), "quarter"),
+        ("ＦＹ２６", 4, D(2026, 4, 1), D(2027, 3, 31), "year"),
+        ("令和8年度", 4, D(2026, 4, 1), D(2027, 3, 31), "year"),
+        ("令和元年度", 4, D(2019, 4, 1), D(2020, 3, 31), "year"),
+        ("平成31年度", 4, D(2019, 4, 1), D(2020, 3, 31), "year"),
+        ("令和8年度下期", 4, D(2026, 10, 1), D(2027, 3, 31), "half"),
+        ("２０２６年度", 4, D(2026, 4, 1), D(2027, 3, 31), "year"),
+        ("2026年10月度", 4, D(2026, 10, 1), D(2026, 10, 31), "month"),
+        ("上期", 4, D(2026, 4, 1), D(2026, 9, 30), "half"),
+        ("下期", 4, D(2026, 10, 1), D(2027, 3, 31), "half"),
+        ("H1", 4, D(2026, 4, 1), D(2026, 9, 30), "half"),
+        ("h2", 4, D(2026, 10, 1), D(2027, 3, 31), "half"),
+        ("Q4", 4, D(2027, 1, 1), D(2027, 3, 31), "quarter"),
+        ("上期", 1, D(2026, 1, 1), D(2026, 6, 30), "half"),
+    ],
+)
+def test_parse_period_reads_ranges_years_eras_and_the_current_half(label, fy_start, start, end,
+                                                                    kind):
+    p = parse_period(label, fy_start, today=TODAY)
+    assert (p.start, p.end, p.kind) == (start, end, kind)
+
+
+def test_current_half_follows_the_fiscal_year_of_today():
+    # February 2027 is still FY2026: 上期 is April–September 2026
+    assert parse_period("上期", 4, today=D(2027, 2, 1)).start == D(2026, 4, 1)
+
+
+def test_all_is_pinned_to_the_data():
+    p = parse_period("all", span=(D(2024, 12, 2), D(2026, 11, 20)))
+    assert (p.start, p.end, p.kind, p.is_all) == (D(2024, 12, 2), D(2026, 11, 20), "all", True)
+    assert parse_period("全期間").is_all
+
+
+@pytest.mark.parametrize("label", ["0000-01", "9999-12", "FY9999", "1899", "2201-01", "FY1899",
+                                   "2026-04..9999-12", "令和999年度"])
+def test_periods_outside_1900_2200_are_a_clean_error(label):
+    with pytest.raises(ConfigError, match="1900–2200"):
+        parse_period(label)
+
+
+@pytest.mark.parametrize("label", ["2026-09..2026-04", "2026-02-30..2026-03-01", "..2026-04",
+                                   "H3", "第5四半期"])
+def test_bad_ranges_and_halves_are_rejected(label):
+    with pytest.raises(ConfigError):
+        parse_period(label, today=TODAY)
+
+
+def test_a_period_label_must_be_text():
+    with pytest.raises(ConfigError, match="period"):
+        parse_period(202604)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("day", [D(1, 1, 1), D(9999, 12, 31), D(2201, 1, 1)])
+def test_days_outside_1900_2200_are_a_clean_error(day):
+    from kpi_xl.calendar import check_day
+
+    with pytest.raises(ConfigError, match=r"as_of .* out of range 1900–2200"):
+        check_day(day, "as_of")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import pandas as pd
@@ -12,8 +13,16 @@ from hypothesis import strategies as st
 from kpi_xl.calendar import parse_period
 from kpi_xl.dataset import make_dataset
 from kpi_xl.errors import ConfigError
-from kpi_xl.metrics._result import Ratio
-from kpi_xl.metrics.churn import baseline_window, churn_trend, logo_churn, revenue_retention
+from kpi_xl.metrics import (
+    actuals,
+    baseline_window,
+    churn_trend,
+    cohort_retention,
+    customer_movements,
+    logo_churn,
+    revenue_retention,
+)
+from kpi_xl.metrics.results import Ratio
 from kpi_xl.settings import Settings
 
 T = pd.Timestamp
@@ -187,6 +196,72 @@ def test_churn_trend_one_row_per_month():
 
 def test_churn_trend_empty():
     got = churn_trend(ds_of([]), ["2025-04-01"])
-    assert got.loc[0, "active_at_start"] == 0
+    assert pd.isna(got.loc[0, "active_at_start"]) and got.loc[0, "note"] == "no_data"
     assert math.isnan(got.loc[0, "logo_churn"]) and math.isnan(got.loc[0, "nrr"])
     assert churn_trend(ds_of([]), []).empty
+
+
+# --------------------------------------------------------------------------- where data starts
+
+
+def test_a_start_date_before_the_data_makes_the_customer_active_not_churned():
+    # Orders start on 2025-06-02. X has traded since 2020 (取引開始日) and orders in July;
+    # Y has a start date in 2021 and no order at all; Z is new in June.
+    rows = [("2025-06-02", "Z", 10.0), ("2025-07-10", "X", 20.0), ("2025-07-20", "Z", 5.0)]
+    customers = {"customer": ["X", "Y", "Z"],
+                 "start_date": [T("2020-01-01"), T("2021-05-01"), None]}
+    ds = ds_of(rows, customers)
+    trend = churn_trend(ds, ["2024-05-01", "2025-05-01", "2025-06-01", "2025-07-01",
+                             "2025-09-01"], as_of="2025-12-31").set_index("period_start")
+    # before the data starts: no figures, never a 100 % churn spike or a reactivation
+    for month in ("2024-05-01", "2025-05-01"):
+        row = trend.loc[T(month)]
+        assert pd.isna(row["churned"]) and pd.isna(row["reactivated"])
+        assert row["note"] == "before_data"
+    june = trend.loc[T("2025-06-01")]
+    # X and Y are active on May 31 (carried in from their start dates), Z is new
+    assert (june["active_at_start"], june["new"], june["reactivated"], june["churned"]) == (
+        2, 1, 0, 0)
+    # Y, with no order, lapses 3 months after the data start (2025-09-02), like an order
+    # on the first day of the data would
+    sept = trend.loc[T("2025-09-01")]
+    assert (sept["churned"], sept["reactivated"]) == (1, 0)
+    assert customer_movements(ds, "2025-06-01", "2025-12-31")["reactivated"] == 0
+
+
+def test_cohorts_start_where_the_data_starts():
+    rows = [("2025-06-02", "Z", 10.0), ("2025-07-10", "X", 20.0), ("2025-07-20", "Z", 5.0)]
+    ds = ds_of(rows, {"customer": ["X", "Z"], "start_date": [T("2020-01-01"), None]})
+    m = cohort_retention(ds, as_of="2025-07-31")
+    # X was acquired in 2020: it is in no cohort; Z is the June cohort
+    assert m.index.tolist() == [T("2025-06-01")] and m["cohort_size"].tolist() == [1]
+
+
+@st.composite
+def _books(draw):
+    cust = ["A", "B", "C", "D"]
+    rows = [(draw(st.dates(dt.date(2025, 1, 1), dt.date(2025, 12, 31))),
+             draw(st.sampled_from(cust)), float(draw(st.integers(-5, 50))))
+            for _ in range(draw(st.integers(0, 12)))]
+    starts = [T(draw(st.dates(dt.date(2019, 1, 1), dt.date(2025, 12, 31))))
+              if draw(st.booleans()) else None for _ in cust]
+    won = [{"opportunity_id": f"o{i}", "rep": "r", "customer": draw(st.sampled_from(cust)),
+            "created_date": "2024-12-01", "status": "won",
+            "close_date": T(draw(st.dates(dt.date(2025, 1, 1), dt.date(2025, 12, 31))))}
+           for i in range(draw(st.integers(0, 4)))]
+    return rows, {"customer": cust, "start_date": starts}, won
+
+
+@settings(max_examples=60, deadline=None)
+@given(_books(), st.integers(1, 12))
+def test_new_customers_are_counted_one_way_everywhere(book, month):
+    rows, customers, won = book
+    o = pd.DataFrame(rows, columns=["date", "customer", "amount"])
+    o["date"] = pd.to_datetime(o["date"])
+    ds = make_dataset(orders=o, customers=pd.DataFrame(customers),
+                      opportunities=pd.DataFrame(won) if won else None)
+    start = T(2025, month, 1)
+    end = start + pd.offsets.MonthEnd(0)
+    moved = customer_movements(ds, start, end)["new"]
+    acquired = actuals(ds, "new_customers", start=start.date(), end=end.date())
+    assert moved == int(acquired["actual"].sum() if len(acquired) else 0)

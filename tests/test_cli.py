@@ -11,7 +11,7 @@ import pytest
 from kpi_xl.calendar import parse_period
 from kpi_xl.cli import main
 from kpi_xl.demo import DATA_DIR
-from kpi_xl.metrics.achievement import scorecard
+from kpi_xl.metrics import scorecard
 from kpi_xl.validate import load
 
 

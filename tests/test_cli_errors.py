@@ -150,7 +150,7 @@ def test_exit_codes_of_metrics(bad_folder, tmp_path, monkeypatch):
     assert run("metrics")[0] == 2
     assert run("metrics", str(bad_folder), "--quiet")[0] == 3
     assert run("metrics", str(tmp_path / "missing.xlsx"))[0] == 4
-    monkeypatch.setattr("kpi_xl.cli.kpi_summary", _boom)
+    monkeypatch.setattr("kpi_xl.cli.compute_figures", _boom)
     assert run("metrics", "--demo")[0] == 5
 
 
@@ -346,7 +346,7 @@ def test_default_problems_path(tmp_path):
 
 
 def test_an_internal_error_names_what_failed_and_where_the_report_is(tmp_path, monkeypatch):
-    monkeypatch.setattr("kpi_xl.cli.kpi_summary", _boom)
+    monkeypatch.setattr("kpi_xl.cli.compute_figures", _boom)
     code, out, err = run("metrics", "--demo")
     assert code == 5 and out == ""
     assert "Traceback" not in err
@@ -361,7 +361,7 @@ def test_an_internal_error_names_what_failed_and_where_the_report_is(tmp_path, m
 
 
 def test_debug_also_prints_the_traceback(monkeypatch):
-    monkeypatch.setattr("kpi_xl.cli.kpi_summary", _boom)
+    monkeypatch.setattr("kpi_xl.cli.compute_figures", _boom)
     code, _, err = run("metrics", "--demo", "--debug")
     assert code == 5 and "Traceback (most recent call last)" in err and "attach" in err
 
@@ -378,7 +378,7 @@ def test_internal_error_in_japanese(book, tmp_path, monkeypatch):
 def test_internal_error_in_a_real_process_writes_its_report(tmp_path):
     code = ("import sys, kpi_xl.cli as c\n"
             "def boom(*a, **k): raise ZeroDivisionError('x')\n"
-            "c.kpi_summary = boom\n"
+            "c.compute_figures = boom\n"
             "sys.exit(c.main(['metrics', '--demo']))\n")
     env = dict(os.environ, PYTHONPATH=str(ROOT), KPI_XL_LANG="en",
                KPI_XL_LOG_DIR=str(tmp_path / "l"))
@@ -393,6 +393,6 @@ def test_interrupt_is_reported_in_one_line(monkeypatch):
     def stop(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("kpi_xl.cli.kpi_summary", stop)
+    monkeypatch.setattr("kpi_xl.cli.compute_figures", stop)
     code, _, err = run("metrics", "--demo")
     assert code == 130 and err.strip().splitlines()[-1] == "kpi-xl: interrupted"

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kpi_xl.dataset import make_dataset
-from kpi_xl.metrics.customers import (
+from kpi_xl.metrics import (
     active_customers,
     cohort_retention,
     customer_acquisition,
@@ -115,7 +115,7 @@ def test_customer_movements_by_rep_sums_to_total():
     customers = {"customer": ["A", "B", "C", "D"], "rep": ["r1", "r1", "r2", None]}
     ds = ds_of(MOVES, customers)
     by = customer_movements(ds, "2025-04-01", "2025-04-30", by="rep")
-    assert list(by["rep"]) == ["(unassigned)", "r1", "r2"]
+    assert list(by["rep"]) == ["(none)", "r1", "r2"]  # one label for missing values
     assert by["churned"].tolist() == [1, 1, 0]
     assert by["active_at_end"].sum() == 3
 
@@ -139,7 +139,7 @@ def test_active_customers_by_segment():
     ds = ds_of(MOVES, {"customer": ["A", "B"], "segment": ["big", "small"]})
     got = active_customers(ds, "2025-03-31", by="segment")
     assert dict(zip(got["segment"], got["active_customers"], strict=True)) == {
-        "(unassigned)": 1, "big": 1, "small": 1}
+        "(none)": 1, "big": 1, "small": 1}
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -190,7 +190,7 @@ def test_customer_acquisition_takes_the_earlier_of_won_deal_and_order():
     assert table[(T("2025-01-01"), "r1")] == 1
     assert table[(T("2025-02-01"), "r2")] == 1
     assert by["new_customers"].sum() == 2
-    assert (by["definition"] == "first_won_or_order").all()
+    assert (by["definition"] == "first_touch").all()
 
 
 def test_new_customers_empty_and_first_order_basis():

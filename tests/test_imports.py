@@ -471,3 +471,51 @@ def test_generic_mapping_copy_is_editable(tmp_path, clean_deals):
         (clean_deals / "deals.csv").read_text().replace("Lead source", "Source"))
     res = import_sources(load_mapping(mine), [clean_deals])
     assert res.frames["opportunities"]["channel"].tolist()[:2] == ["web", "event"]
+
+
+def test_undated_open_deals_are_kept_and_count_only_in_all_time_figures(tmp_path):
+    """Issue 10: exports leave early-stage deals undated; dropping them made all-time figures
+    such as won ÷ all deals wrong. Closed deals without a date are still dropped, counted."""
+    import datetime as dt
+
+    from kpi_xl.metrics import pipeline_velocity, win_rates
+    from kpi_xl.validate import load
+
+    folder = tmp_path / "src"
+    folder.mkdir()
+    (folder / "deals.csv").write_text(textwrap.dedent("""\
+        Deal ID,Deal name,Owner,Account,Lead source,Amount,Created,Close date,Stage
+        D1,a,Sato,ACME,web,100,2026-04-02,2026-04-20,Closed Won
+        D2,b,Sato,ACME,web,100,2026-04-03,2026-04-21,Closed Lost
+        D3,c,Sato,Globex,web,100,,,Qualification
+        D4,d,Sato,Globex,web,100,,,Proposal
+        D5,e,Sato,Globex,web,100,,2026-04-22,Closed Won
+        """), encoding="utf-8")
+    res = import_sources(load_mapping("generic_csv"), [folder])
+    tr = res.report.tables["opportunities"]
+    opp = res.frames["opportunities"]
+    assert sorted(opp["opportunity_id"]) == ["D1", "D2", "D3", "D4"]
+    assert tr.dropped["created_date: required value blank"] == 1  # D5: won, undated
+    assert any("2 open deals without a date kept" in n for n in tr.notes)
+    book = write_import(res, tmp_path / "book.xlsx", "en")
+    ds = load(book)  # the validator accepts undated open deals
+    every = win_rates(ds, definition="all").iloc[0]
+    assert (every["numerator"], every["denominator"]) == (1, 4)  # all time: D3, D4 count
+    april = win_rates(ds, definition="all", start="2026-04-01", end="2026-04-30").iloc[0]
+    assert (april["numerator"], april["denominator"]) == (1, 2)  # no dated period holds them
+    assert pipeline_velocity(ds, as_of=dt.date(2026, 4, 30)).iloc[0]["open_opportunities"] == 2
+
+
+def test_a_closed_deal_without_a_created_date_is_still_a_validation_problem():
+    import pandas as pd
+
+    from kpi_xl.errors import ValidationError
+    from kpi_xl.validate import validate
+
+    opp = pd.DataFrame({"Opportunity ID": ["o1", "o2"], "Rep": ["A", "A"],
+                        "Created": [None, None], "Status": ["open", "won"],
+                        "Close date": [None, "2026-04-02"]})
+    with pytest.raises(ValidationError) as err:
+        validate({"opportunities": opp, "reps": pd.DataFrame({"Rep": ["A"]})})
+    assert [(p.row, p.problem) for p in err.value.problems] == [(3, "missing value")]
+    assert "only open deals may be undated" in err.value.problems[0].hint

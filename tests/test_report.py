@@ -15,7 +15,7 @@ from kpi_xl.cli import main
 from kpi_xl.demo import DATA_DIR, demo_frames
 from kpi_xl.errors import ValidationError
 from kpi_xl.excel.template import build_template
-from kpi_xl.metrics.achievement import scorecard
+from kpi_xl.metrics import scorecard
 from kpi_xl.refresh import demo_workbook, refresh
 from kpi_xl.report.layout import build_report
 from kpi_xl.report.naming import GENERATED_NAME

@@ -33,9 +33,18 @@ from kpi_xl.excel.udfs import (
     KPI_VELOCITY,
     KPI_WIN_RATE,
 )
-from kpi_xl.metrics.achievement import achievement, pace, scorecard
-from kpi_xl.metrics.churn import logo_churn, revenue_retention
-from kpi_xl.metrics.funnel import conversion_rate, cycle_days, funnel, velocity, win_rate
+from kpi_xl.metrics import (
+    achievement,
+    conversion_rate,
+    cycle_days,
+    funnel,
+    logo_churn,
+    pace,
+    revenue_retention,
+    scorecard,
+    velocity,
+    win_rate,
+)
 from kpi_xl.metrics.tree import back_solve
 from kpi_xl.validate import validate
 
@@ -139,7 +148,7 @@ def test_pace_with_explicit_period_label_and_holiday_range():
 
 
 @pytest.mark.parametrize(("args", "expected"), [
-    ((100, 1000, D(2026, 3, 31), "2026-04"), "n/a: no business day elapsed yet"),
+    ((100, 1000, D(2026, 3, 31), "2026-04"), "n/a: not started"),
     ((100, 0, D(2026, 4, 15)), "n/a: target is zero"),
     ((100, None, D(2026, 4, 15)), "n/a: no target"),
     ((100, 1000, D(2026, 4, 15), D(2026, 4, 30), D(2026, 4, 1)),
@@ -609,7 +618,7 @@ def test_churn_rate_on_the_demo_orders_passed_as_datetimes_matches_the_engine():
 
     from kpi_xl.dataset import make_dataset
     from kpi_xl.demo import demo_frames
-    from kpi_xl.metrics.churn import logo_churn
+    from kpi_xl.metrics import logo_churn
 
     o = demo_frames()["orders"]
     ids = [[v] for v in o["customer"]]
@@ -619,9 +628,10 @@ def test_churn_rate_on_the_demo_orders_passed_as_datetimes_matches_the_engine():
     assert got == pytest.approx(logo_churn(ds, "2026-10-01", "2026-10-31").value)
 
 
-def test_scorecard_ignores_team_only_target_rows_of_the_template(tmp_path):
-    import datetime as _dt
+TEAM_NOTE = "team target: give the reps table (5th argument) to score teams"
 
+
+def _template_tables(tmp_path):
     import openpyxl
 
     from kpi_xl.demo import demo_frames
@@ -629,8 +639,36 @@ def test_scorecard_ignores_team_only_target_rows_of_the_template(tmp_path):
 
     book = build_template(tmp_path / "b.xlsx", data=demo_frames())
     wb = openpyxl.load_workbook(book)
-    targets = [[c.value for c in r] for r in wb["目標"].iter_rows()]
-    opps = [[c.value for c in r] for r in wb["商談"].iter_rows()]
-    assert any(r[0] is None and r[1] for r in targets[1:])  # the demo has team targets
-    out = udfs.KPI_SCORECARD(targets, opps, "2026-11", _dt.datetime(2026, 11, 20))
+    return {name: [[c.value for c in r] for r in wb[name].iter_rows()]
+            for name in ("目標", "商談", "担当者")}
+
+
+def test_scorecard_lists_team_target_rows_it_cannot_score_without_the_reps(tmp_path):
+    # issue 10: team rows used to be dropped silently
+    import datetime as _dt
+
+    t = _template_tables(tmp_path)
+    assert any(r[0] is None and r[1] for r in t["目標"][1:])  # the demo has team targets
+    out = udfs.KPI_SCORECARD(t["目標"], t["商談"], "2026-11", _dt.datetime(2026, 11, 20))
     assert isinstance(out, list) and out[0][0] == "担当者" and len(out) > 10
+    team_rows = [r for r in out[1:] if r[-1] == TEAM_NOTE]
+    teams = {r[1] for r in t["目標"][1:] if r[0] is None and r[1]}
+    assert {r[0] for r in team_rows} == teams and all(r[2] == "" for r in team_rows)
+
+
+def test_scorecard_scores_team_rows_with_the_reps_table_like_the_dashboard(tmp_path):
+    import datetime as _dt
+
+    from kpi_xl.demo import DATA_DIR
+    from kpi_xl.validate import load
+
+    t = _template_tables(tmp_path)
+    out = udfs.KPI_SCORECARD(t["目標"], t["商談"], "2026-11", _dt.datetime(2026, 11, 20),
+                             t["担当者"])
+    assert not any(r[-1] == TEAM_NOTE for r in out[1:])
+    ds = load(DATA_DIR)
+    card = scorecard(ds, parse_period("2026-11"), by="team", metrics=["revenue"],
+                     as_of=dt.date(2026, 11, 20)).set_index("group")
+    got = {r[0]: r for r in out[1:] if r[1] == "売上" and r[0] in card.index}
+    assert got and all(got[g][2] == card.loc[g, "target"] and
+                       got[g][3] == pytest.approx(card.loc[g, "actual"]) for g in got)

@@ -54,7 +54,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from ..errors import ConfigError, InputError
 from ..i18n import text as _text
-from ..metrics.actuals import canonical_metric, metric_def, metric_names
+from ..metric_registry import canonical_metric, metric_def, metric_names
 from ..report.cells import looks_like_formula
 from ..schema import (
     TABLES,
@@ -75,6 +75,7 @@ from ..settings import (
     Settings,
     setting_label,
 )
+from ..units import CURRENCY_SYMBOLS, display_width
 from ..xlsx.atomic import atomic_output
 from ..xlsx.text import TextChanges, change_notices
 
@@ -120,7 +121,6 @@ ACTIVITY_TYPE_SLOTS = 30
 
 DATE_FORMAT = "yyyy-mm-dd"
 INT_FORMAT = "#,##0"
-CURRENCY_SYMBOLS = {"JPY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "CNY": "¥", "KRW": "₩"}
 TABLE_STYLE = "Table Style Medium 2"
 
 _HOWTO = {"ja": "使い方", "en": "How to use"}
@@ -276,6 +276,10 @@ _SETTING_DESCRIPTIONS: dict[str, tuple[str, str]] = {
                                 "注意顧客とします。"),
     "at_risk_drop": ("Flag a customer at risk when its revenue drops by this share "
                      "(0.3 = 30 %).", "売上がこの割合（0.3 = 30 %）以上減ったら注意顧客とします。"),
+    "report_period": ("Period the reports show: blank = the month of the as-of date; all, "
+                      "2026-04, FY2026, 上期, H2, 2026-04..2026-09 …",
+                      "レポートの対象期間。空欄 = 基準日の月。all（全期間）、2026-04、2026年度、"
+                      "令和8年度、上期、下期、2026-04..2026-09 など。"),
 }
 _ALLOWED = {
     "win_rate_definition": WIN_RATE_DEFINITIONS,
@@ -324,11 +328,6 @@ def sheet_names(locale: str, *, macro: bool = False) -> list[str]:
     if macro:
         names.append(CONFIG_SHEET)
     return names
-
-
-def display_width(text: object) -> int:
-    """Width of ``text`` in Excel character units: East Asian wide/full-width characters count 2."""
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in str(text))
 
 
 def currency_format(currency: str) -> str:

@@ -42,12 +42,25 @@ from xlwings import arg, func, ret
 from ..calendar import BusinessCalendar, Period, month_period, parse_period
 from ..dataset import make_dataset
 from ..errors import KpiXlError, ValidationError
-from ..metrics._result import Ratio, ratio
-from ..metrics.achievement import achievement, pace, scorecard, target_totals
-from ..metrics.actuals import canonical_metric, metric_def
-from ..metrics.churn import baseline_window, logo_churn, revenue_retention
-from ..metrics.funnel import conversion_rate, cycle_days, funnel, velocity, win_rate
-from ..metrics.tree import back_solve
+from ..metric_registry import canonical_metric, metric_def
+from ..metrics import (
+    achievement,
+    back_solve,
+    baseline_window,
+    conversion_from_stages,
+    conversion_rate,
+    cycle_days,
+    funnel,
+    logo_churn,
+    pace,
+    revenue_retention,
+    scorecard,
+    scorecard_from_actuals,
+    velocity,
+    win_rate,
+)
+from ..metrics.results import Ratio
+from ..metrics.spells import churn_relevant
 from ..parse import blank_mask, name_key, parse_dates, parse_numbers, parse_text
 from ..schema import (
     STAGE_ALIASES,
@@ -348,10 +361,6 @@ def _period(start: Any, end: Any, *, as_of: dt.date | None = None, open_ok: bool
     return s, e
 
 
-def _as_period(s: dt.date, e: dt.date) -> Period:
-    return Period(s, e, f"{s}…{e}", "custom")
-
-
 # --------------------------------------------------------------------------- achievement, pace
 
 
@@ -392,7 +401,7 @@ def KPI_PACE(actual, target, as_of, period_start=None, period_end=None, holidays
     track. Business days: Mon–Fri minus Japanese public holidays minus the holidays range.
     The period defaults to the month of as_of; period_start may also be a label (2026-04,
     FY2026Q1). Engine: kpi_xl.metrics.achievement.pace.
-    Edge cases: as_of before the period → "n/a: no business day elapsed yet"; target 0 →
+    Edge cases: as_of before the period → "n/a: not started"; target 0 →
     "n/a: target is zero"; blank target → "n/a: no target".
     Example: =KPI_PACE(C2, D2, TODAY())
     """
@@ -571,24 +580,7 @@ def _conversion_table(rows: list[list], f: str, t: str, period_start: Any, perio
 
 
 def _conversion_stages(values: list, f: str, t: str) -> float | str:
-    s = pd.Series(values, dtype=object)
-    s = s[~blank_mask(s)]
-    head_names = _names("opportunities", "stage") | _names("opportunities", "status")
-    if len(s) and isinstance(s.iloc[0], str) and _SETTINGS.stage_key(s.iloc[0]) is None \
-            and normalize_header(s.iloc[0]) in head_names:
-        s = s.iloc[1:]
-    order = {k: n for n, k in enumerate(_STAGES)}
-    lut: dict[Any, int] = {}
-    for u in pd.unique(s):
-        key = _SETTINGS.stage_key(u)
-        if key is None:
-            raise _Bad(f"unknown stage {u!r} in the stage column ({'|'.join(_STAGES)}, "
-                       f"lost, open)")
-        lut[u] = order.get(key, -1)  # lost / open: no stage information
-    idx = s.map(lut).to_numpy(dtype=np.int64) if len(s) else np.zeros(0, dtype=np.int64)
-    num, den = int((idx >= order[t]).sum()), int((idx >= order[f]).sum())
-    return _ratio_out(ratio(num, den, "current stage",
-                            zero_note=f"no opportunities at or beyond '{f}'"))
+    return _ratio_out(conversion_from_stages(values, f, t, _SETTINGS))
 
 
 @func(category=_CATEGORY)
@@ -646,7 +638,6 @@ def _velocity(*args: Any) -> float | str:
 # --------------------------------------------------------------------------- churn, retention
 
 
-_ONE_DAY = pd.Timedelta(days=1)
 
 
 def _orders(customer_ids: Any, order_dates: Any, amounts: Any = None) -> pd.DataFrame:
@@ -660,21 +651,6 @@ def _orders(customer_ids: Any, order_dates: Any, amounts: Any = None) -> pd.Data
     if amounts is not None:
         df["amount"] = _numbers_col(cols["amounts"], "amounts").to_numpy()
     return df[df["customer"].notna() & df["date"].notna()]
-
-
-def _churn_relevant(o: pd.DataFrame, s: pd.Timestamp, e: pd.Timestamp, n: int) -> pd.DataFrame:
-    """Drop order rows that cannot change logo churn in s … e (speed only, same result):
-    repeats of a (customer, day), days after e, and per customer every day on or before
-    s − 1 day but the latest (a touch keeps a customer active for n months, so only the
-    latest touch up to s − 1 decides whether it is active at the start and when that spell
-    can end), unless even that one lapsed before the start."""
-    o = o[o["date"] <= e].drop_duplicates(["customer", "date"])
-    before = s - _ONE_DAY
-    old = o["date"] <= before
-    latest = o[old].sort_values("date").drop_duplicates("customer", keep="last")
-    lapsed = before - pd.DateOffset(months=n) - pd.Timedelta(days=4)  # margin for month ends
-    latest = latest[latest["date"] >= lapsed]
-    return pd.concat([latest, o[~old]], ignore_index=True)
 
 
 def _whole_number(x: Any, name: str, minimum: int) -> int:
@@ -712,7 +688,7 @@ def _churn(customer_ids: Any, order_dates: Any, period_start: Any, period_end: A
          else _whole_number(inactive_months, "inactive_months", 1))
     s, e = _period(period_start, period_end)
     o = _orders(customer_ids, order_dates)
-    o = _churn_relevant(o, pd.Timestamp(s), pd.Timestamp(e), n)
+    o = churn_relevant(o, pd.Timestamp(s), pd.Timestamp(e), n)
     ds = make_dataset(orders=o)
     return _ratio_out(logo_churn(ds, s, e, definition=d, inactive_months=n))
 
@@ -906,8 +882,10 @@ def _scorecard_period(period: Any) -> Period:
 @arg("targets_table", ndim=2, doc="the targets table with its header row (担当者/月/指標/目標)")
 @arg("actuals_or_opportunities", ndim=2,
      doc="the opportunities table, or an actuals table (担当者/指標/実績[/月]), with header row")
+@arg("reps_table", ndim=2, doc="the reps table with its header row (担当者/チーム), optional")
 @_spill
-def KPI_SCORECARD(targets_table, actuals_or_opportunities, period, as_of=None):
+def KPI_SCORECARD(targets_table, actuals_or_opportunities, period, as_of=None,
+                  reps_table=None):
     """Scorecard per rep and metric: target, actual, achievement, pace, forecast, gap.
 
     targets_table: header row Rep/Month/Metric/Target (担当者/月/指標/目標), per-rep rows.
@@ -919,13 +897,16 @@ def KPI_SCORECARD(targets_table, actuals_or_opportunities, period, as_of=None):
     Returns rep | metric | target | actual | achievement | pace | forecast | gap | required per
     business day | note. achievement = actual ÷ target; pace = actual ÷ (target × elapsed ÷
     total business days); forecast = actual ÷ elapsed × total; gap = forecast − target.
-    Engine: kpi_xl.metrics.achievement (scorecard, or achievement + pace per row).
-    Edge cases: no target → blank achievement/pace with "no target"; team-only target rows
-    (no rep) are left out — team scorecards are on the report's dashboard; bad cells →
+    Multi-month periods sum their monthly targets and phase the pace month by month; months
+    without a target are named in the note. reps_table (optional, Rep/Team): team target rows
+    (Team filled, Rep blank) are scored after the reps, with the team's reps' actuals; without
+    it each team target row is listed with the note "team target: give the reps table …".
+    Engine: kpi_xl.metrics.achievement (scorecard, or scorecard_from_actuals).
+    Edge cases: no target → blank achievement/pace with "no target"; bad cells →
     "#KPI! <table, row, column: problem>".
-    Example: =KPI_SCORECARD(Targets[#All], Opps[#All], "2026-04", TODAY())
+    Example: =KPI_SCORECARD(Targets[#All], Opps[#All], "2026-04", TODAY(), Reps[#All])
     """
-    return _run(_scorecard, targets_table, actuals_or_opportunities, period, as_of)
+    return _run(_scorecard, targets_table, actuals_or_opportunities, period, as_of, reps_table)
 
 
 def _reps_frame(*frames: tuple[pd.DataFrame, str]) -> pd.DataFrame:
@@ -940,40 +921,73 @@ def _reps_frame(*frames: tuple[pd.DataFrame, str]) -> pd.DataFrame:
     return pd.DataFrame({"rep": sorted(names.values())}, dtype=object)
 
 
-def _scorecard(targets_table: Any, other: Any, period: Any, as_of: Any) -> list[list]:
+_TEAM_NOTE = "team target: give the reps table (5th argument) to score teams"
+
+
+def _team_rows(tg: pd.DataFrame, settings: Settings) -> list[tuple[str, str]]:
+    """(team, metric) of the team-only target rows (Team filled, Rep blank)."""
+    rep_col = _find_col(tg, _names("targets", "rep"))
+    team_col = _find_col(tg, _names("targets", "team"))
+    met_col = _find_col(tg, _names("targets", "metric"))
+    if team_col is None or met_col is None:
+        return []
+    only = ~blank_mask(tg[team_col]) & (blank_mask(tg[rep_col]) if rep_col is not None
+                                        else True)
+    teams = parse_text(tg.loc[only, team_col])
+    metrics = parse_text(tg.loc[only, met_col]).map(
+        lambda v: canonical_metric(v, settings) if pd.notna(v) else None)
+    return list(dict.fromkeys((t, m) for t, m in zip(teams, metrics, strict=True)
+                              if pd.notna(t) and m))
+
+
+def _scorecard(targets_table: Any, other: Any, period: Any, as_of: Any,
+               reps_table: Any = None) -> list[list]:
     p = _scorecard_period(period)
     day = _date(as_of, "as_of", required=False)
     tg = _frame(targets_table, "targets_table")
     ot = _frame(other, "actuals_or_opportunities")
     loc = _locale(tg, ot)
+    reps = _frame(reps_table, "reps_table") if _is_seq(reps_table) else None
+    unscored: list[tuple[str, str]] = []
     rep_col = _find_col(tg, _names("targets", "rep"))
-    if rep_col is not None:  # team-only rows belong to team scorecards, not this per-rep one
+    if reps is None and rep_col is not None:  # team rows need the reps' teams
+        unscored = _team_rows(tg, _SETTINGS)
         tg = tg[~blank_mask(tg[rep_col])].reset_index(drop=True)
     is_opps = (_find_col(ot, _names("opportunities", "status")) is not None
                and _find_col(ot, _names("opportunities", "created_date")) is not None)
     if is_opps:
         ds = validate({"targets": tg, "opportunities": ot,
-                       "reps": _reps_frame((tg, "targets"), (ot, "opportunities"))}, _SETTINGS)
+                       "reps": reps if reps is not None else
+                       _reps_frame((tg, "targets"), (ot, "opportunities"))}, _SETTINGS)
         sc = scorecard(ds, p, by="rep", as_of=day)
+        if reps is not None:
+            teams = scorecard(ds, p, by="team", as_of=day)
+            sc = pd.concat([sc, teams[teams["target"].notna()]], ignore_index=True)
     else:
         act_col = _find_col(ot, _ACTUAL_NAMES)
         if act_col is None:
             raise _Bad("the second table must be the opportunities table (商談ID, 担当者, 作成日, "
                        "状態 …) or an actuals table (担当者, 指標, 実績)")
-        ds = validate({"targets": tg, "reps": _reps_frame((tg, "targets"), (ot, "targets"))},
-                      _SETTINGS)
-        sc = _scorecard_from_actuals(ds, ot, act_col, p, day or p.end)
+        ds = validate({"targets": tg, "reps": reps if reps is not None else
+                       _reps_frame((tg, "targets"), (ot, "targets"))}, _SETTINGS)
+        sc = _scorecard_from_actuals(ds, ot, act_col, p, day or p.end, reps is not None)
     out: list[list] = [list(_SCORECARD_HEADER[loc])]
     for r in sc.itertuples(index=False):
-        note = "; ".join(x for x in dict.fromkeys((r.achievement_note, r.note)) if x)
+        missing = f"no target for {r.months_without_target}" if (
+            r.months_without_target and not math.isnan(r.target)) else ""
+        note = "; ".join(x for x in dict.fromkeys((r.achievement_note, r.note, missing)) if x)
         out.append([r.group, metric_def(r.metric, ds.settings).label(loc), _cell(r.target),
                     _cell(r.actual), _cell(r.achievement), _cell(r.pace), _cell(r.forecast),
                     _cell(r.gap), _cell(r.required_per_day), note])
+    for team, metric in unscored:
+        out.append([team, metric_def(metric, ds.settings).label(loc), "", "", "", "", "", "",
+                    "", _TEAM_NOTE])
     return out
 
 
 def _scorecard_from_actuals(ds: Any, ot: pd.DataFrame, act_col: str, p: Period,
-                            as_of: dt.date) -> pd.DataFrame:
+                            as_of: dt.date, teams: bool = False) -> pd.DataFrame:
+    """Parse the actuals table (cells as typed) and score it with the engine."""
     rep_col = _find_col(ot, _names("targets", "rep"))
     met_col = _find_col(ot, _names("targets", "metric"))
     if rep_col is None or met_col is None:
@@ -997,24 +1011,8 @@ def _scorecard_from_actuals(ds: Any, ot: pd.DataFrame, act_col: str, p: Period,
         keep &= (months.isna() | p.mask(months)).to_numpy()
     act = pd.DataFrame({"rep": reps.to_numpy()[keep], "metric": metrics.to_numpy()[keep],
                         "actual": values.to_numpy()[keep]})
-    act_sum = act.groupby(["metric", "rep"], sort=False)["actual"].sum()
-    cal = BusinessCalendar(ds.settings.holiday_calendar, ds.settings.custom_holidays)
-    t = ds.targets
-    metric_order = list(dict.fromkeys([*t.loc[p.mask(t["period"]), "metric"].dropna(),
-                                       *act["metric"]]))
-    rows = []
-    for metric in metric_order:
-        tgt = target_totals(ds, metric, p, by="rep")
-        reps_m = list(dict.fromkeys([*tgt.index, *act.loc[act["metric"] == metric, "rep"]]))
-        for rep in reps_m:
-            a = float(act_sum.get((metric, rep), 0.0))
-            t_val = float(tgt[rep]) if rep in tgt.index else None
-            ach = achievement(a, t_val)
-            pc = pace(a, t_val, p.start, p.end, as_of, cal)
-            rows.append({"group": rep, "metric": metric,
-                         "target": math.nan if t_val is None else t_val, "actual": a,
-                         "achievement": ach.value, "achievement_note": ach.note,
-                         **pc.as_dict()})
-    cols = ["group", "metric", "target", "actual", "achievement", "achievement_note", "pace",
-            "forecast", "gap", "required_per_day", "note"]
-    return pd.DataFrame(rows, columns=cols)
+    card = scorecard_from_actuals(ds, act, p, as_of)
+    if not teams:
+        return card
+    team = scorecard_from_actuals(ds, act, p, as_of, by="team")
+    return pd.concat([card, team[team["target"].notna()]], ignore_index=True)

@@ -8,10 +8,11 @@ entry with ``str.format`` parameters.
 
 from __future__ import annotations
 
+from ..schema import stage_label
 from . import en, ja
 
-__all__ = ["LOCALES", "catalog", "exclusion_text", "normalize_locale", "outside_text",
-           "text"]
+__all__ = ["LOCALES", "catalog", "definitions_text", "exclusion_text", "normalize_locale",
+           "outside_text", "risk_reasons", "text"]
 
 LOCALES: tuple[str, ...] = ("ja", "en")
 _CATALOGS: dict[str, dict[str, str]] = {"en": en.CATALOG, "ja": ja.CATALOG}
@@ -54,3 +55,53 @@ def outside_text(outside: object, locale: str) -> str:
     o = outside
     return text("outside.line", locale, table=text(f"table.{o.table}", locale),  # type: ignore
                 count=o.count, first=o.first, last=o.last)  # type: ignore[attr-defined]
+
+
+def definitions_text(settings: object, locale: str, *, revenue_basis: str | None = None,
+                     revenue_reason: str | None = None) -> dict[str, str]:
+    """The metric definitions in force, ``name: 'choice — meaning'``, worded in ``locale``.
+
+    ``settings`` is a :class:`kpi_xl.settings.Settings`; ``revenue_basis`` names the basis used
+    when the setting is ``auto`` (the data decides, for ``revenue_reason``; see
+    ``kpi_xl.metrics.common.revenue_basis``)."""
+    s = settings
+
+    def line(kind: str, choice: str, extra: str = "") -> str:
+        return text("def.line", locale, choice=choice,
+                    text=text(f"def.{kind}.{choice}", locale) + extra)
+
+    window = (text("def.conversion.window", locale, days=s.conversion_window_days)  # type: ignore
+              if s.conversion_window_days else "")  # type: ignore[attr-defined]
+    rev = line("revenue", s.revenue_basis)  # type: ignore[attr-defined]
+    if s.revenue_basis == "auto" and revenue_basis:  # type: ignore[attr-defined]
+        why = text(f"def.revenue.why.{revenue_reason or 'setting'}", locale)
+        rev = text("def.revenue.chosen", locale, used=line("revenue", revenue_basis), why=why)
+    return {
+        "win_rate": line("win_rate", s.win_rate_definition),  # type: ignore[attr-defined]
+        "conversion": line("conversion", s.conversion_basis, window),  # type: ignore
+        "churn": line("churn", s.churn_definition,  # type: ignore[attr-defined]
+                      text("def.churn.rule", locale, n=s.churn_inactive_months)),  # type: ignore
+        "nrr": line("nrr", s.nrr_baseline),  # type: ignore[attr-defined]
+        "revenue": rev,
+        "opportunity": text("def.opportunity", locale, stage=stage_label(
+            s.opportunity_stage, normalize_locale(locale))),  # type: ignore[attr-defined]
+        "new_customer": text("def.new_customer", locale),
+    }
+
+
+def risk_reasons(row: object, locale: str) -> str:
+    """The reasons of one at-risk row (``kpi_xl.metrics.at_risk_customers``), worded in
+    ``locale``: interval, volume and frequency flags with their figures, or "churned"."""
+    r = row
+    if getattr(r, "churned", False):
+        return text("risk.churned", locale)
+    parts = []
+    if getattr(r, "interval_flag", False):
+        parts.append(text("risk.interval", locale, days=int(r.days_since_last),  # type: ignore
+                          gap=f"{r.median_interval_days:.0f}"))  # type: ignore[attr-defined]
+    if getattr(r, "volume_flag", False):
+        parts.append(text("risk.volume", locale, drop=f"{r.amount_drop:.0%}"))  # type: ignore
+    if getattr(r, "frequency_flag", False):
+        parts.append(text("risk.frequency", locale,
+                          drop=f"{r.frequency_drop:.0%}"))  # type: ignore[attr-defined]
+    return ("、" if normalize_locale(locale) == "ja" else "; ").join(parts)

@@ -188,11 +188,6 @@ def _blank(s: pd.Series) -> pd.Series:
     return s.isna()
 
 
-def _text(s: pd.Series) -> pd.Series:
-    """Stripped text, NA for missing."""
-    return _per_unique(s, lambda v: str(v).strip(), None)
-
-
 def _drop_mask(rule: DropRule, frame: pd.DataFrame) -> pd.Series:
     if rule.op == "duplicate":
         return frame.duplicated(subset=list(rule.columns) if rule.columns else None, keep="first") \
@@ -337,11 +332,20 @@ def _first_examples(s: pd.Series, mask: pd.Series, n: int = 3) -> str:
     return ", ".join(repr(v) for v in vals)
 
 
+def _is_open(status: object) -> bool:
+    """A mapped status that is neither won nor lost (open, or a stage name)."""
+    if status is None or (isinstance(status, float) and status != status):
+        return False
+    return normalize_header(status) not in {normalize_header(x) for x in (
+        "won", "lost", "受注", "失注", "closed won", "closed lost")}
+
+
 def _map_table(tm: TableMapping, frame: pd.DataFrame, settings, tr: TableReport
                ) -> pd.DataFrame:
     spec = table_spec(tm.table, settings.stages)
     drop = pd.Series(False, index=frame.index)
     out: dict[str, pd.Series] = {}
+    blanks: dict[str, pd.Series] = {}
     for name, rule in tm.columns.items():
         c = spec.column(name)
         vals, bad, unmapped_drop = _column_values(rule, frame, c.kind, tr, drop, tm.table)
@@ -359,8 +363,22 @@ def _map_table(tm: TableMapping, frame: pd.DataFrame, settings, tr: TableReport
         out[name] = vals
         if c.required:
             miss = vals.isna() & ~bad
+            if tm.table == "opportunities" and name == "created_date":
+                blanks[name] = miss  # decided below, once the status is known
+                continue
             tr.drop(f"{name}: required value blank", int((miss & ~drop).sum()))
             drop = drop | miss
+    if "created_date" in blanks:  # open deals nobody dated are kept: they are today's pipeline
+        miss = blanks["created_date"]
+        status = out.get("status")
+        undated_open = miss & (status.astype(object).map(_is_open).fillna(False).astype(bool)
+                               if status is not None else False)
+        tr.drop("created_date: required value blank", int((miss & ~undated_open & ~drop).sum()))
+        if (undated_open & ~drop).any():
+            tr.notes.append(f"{int((undated_open & ~drop).sum()):,} open deals without a date "
+                            "kept: counted in all-time and open-pipeline figures, in no dated "
+                            "period")
+        drop = drop | (miss & ~undated_open)
     mapped = pd.DataFrame(out, index=frame.index)
     if tm.if_close_before_created != "keep" and {"created_date", "close_date"} <= set(mapped):
         before = (mapped["close_date"] < mapped["created_date"]) & ~drop

@@ -1,45 +1,59 @@
-"""Pure metric functions: achievement and pace, funnel, customers, churn, risk, KPI tree.
+"""Pure metric functions: achievement and pace, funnel, deals, customers, churn, risk, KPI tree.
 
 Each takes a :class:`~kpi_xl.dataset.Dataset` (or plain Series for the scalar variants used by
-the Excel formulas), does no I/O, and documents its formula and edge cases.
+the Excel formulas), does no I/O, and documents its formula and edge cases. Shared rules —
+grouping, definitions, the revenue basis, actual to date — are in :mod:`.common`; the stage
+model in :mod:`.stages`; customer activity in :mod:`.spells`.
 """
 
-from ._result import Ratio, ratio
-from .achievement import Pace, achievement, pace, scorecard, target_totals
-from .actuals import actuals, canonical_metric, metric_events, metric_names
+from ..metric_registry import canonical_metric, metric_def, metric_names
+from .achievement import (
+    Pace,
+    achievement,
+    core_metrics,
+    pace,
+    pace_of,
+    scorecard,
+    scorecard_from_actuals,
+)
+from .actuals import actual_to_date, actuals, metric_events, monthly_actuals
 from .churn import baseline_window, churn_trend, logo_churn, revenue_retention
+from .cohorts import cohort_retention
+from .common import ALL, NONE, definition, group_labels, revenue_basis
 from .customers import (
     active_customers,
-    cohort_retention,
     customer_acquisition,
     customer_movements,
     customer_spells,
     new_customers,
     order_frequency_volume,
 )
-from .funnel import (
+from .deals import (
     average_deal_size,
-    conversion,
-    conversion_rate,
     cycle_days,
-    funnel,
     pipeline_velocity,
     sales_cycle,
-    stage_events,
     time_in_stage,
     velocity,
     win_rate,
     win_rates,
 )
+from .funnel import conversion, conversion_from_stages, conversion_rate, funnel
+from .results import Ratio, ratio
 from .risk import at_risk_customers
-from .tree import KpiTree, back_solve, kpi_tree, measure_drivers
+from .stages import stage_events
+from .targets import monthly_targets, phased_targets, target_totals
+from .tree import KpiTree, back_solve, driver_benchmarks, kpi_tree, measure_drivers
 
 __all__ = [
+    "ALL",
+    "NONE",
     "KpiTree",
     "Pace",
     "Ratio",
     "achievement",
     "active_customers",
+    "actual_to_date",
     "actuals",
     "at_risk_customers",
     "average_deal_size",
@@ -49,25 +63,37 @@ __all__ = [
     "churn_trend",
     "cohort_retention",
     "conversion",
+    "conversion_from_stages",
     "conversion_rate",
+    "core_metrics",
     "customer_acquisition",
     "customer_movements",
     "customer_spells",
     "cycle_days",
+    "definition",
+    "driver_benchmarks",
     "funnel",
+    "group_labels",
     "kpi_tree",
     "logo_churn",
     "measure_drivers",
+    "metric_def",
     "metric_events",
     "metric_names",
+    "monthly_actuals",
+    "monthly_targets",
     "new_customers",
     "order_frequency_volume",
     "pace",
+    "pace_of",
+    "phased_targets",
     "pipeline_velocity",
     "ratio",
+    "revenue_basis",
     "revenue_retention",
     "sales_cycle",
     "scorecard",
+    "scorecard_from_actuals",
     "stage_events",
     "target_totals",
     "time_in_stage",

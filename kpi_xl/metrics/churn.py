@@ -34,39 +34,40 @@ import pandas as pd
 from ..calendar import Period
 from ..dataset import Dataset
 from ..errors import ConfigError
-from ..settings import CHURN_DEFINITIONS, NRR_BASELINES
-from ._result import Ratio, ratio
-from .customers import (
-    _ONE_DAY,
+from ..settings import NRR_BASELINES
+from .common import CUSTOMER_DIMENSIONS, as_day, check_by, check_dataset
+from .common import definition as definition_of
+from .customers import customer_groups
+from .results import Ratio, ratio
+from .spells import (
+    FAR,
     MOVEMENT_COLUMNS,
-    _build_spells,
-    _check_by,
-    _customer_groups,
-    _day,
-    _movements,
-    _n_months,
-    _valid_orders,
-    _window,
+    ONE_DAY,
+    activity_start,
+    build_spells,
+    inactive_months,
+    movements,
+    period_window,
+    valid_orders,
 )
 
 __all__ = ["baseline_window", "churn_trend", "logo_churn", "revenue_retention"]
 
-_FAR = pd.Timestamp("2260-01-01")
+_BY = (None, *CUSTOMER_DIMENSIONS)
 
 
 def _definition(ds: Dataset, definition: str | None) -> str:
-    d = ds.settings.churn_definition if definition is None else definition
-    if d not in CHURN_DEFINITIONS:
-        raise ConfigError(f"churn definition must be one of {sorted(CHURN_DEFINITIONS)}, "
-                          f"not {d!r}")
-    return d
+    return definition_of(check_dataset(ds).settings, "churn", definition)
 
 
 def _baseline(ds: Dataset, baseline: str | None) -> str:
-    b = ds.settings.nrr_baseline if baseline is None else baseline
-    if b not in NRR_BASELINES:
-        raise ConfigError(f"nrr baseline must be one of {sorted(NRR_BASELINES)}, not {b!r}")
-    return b
+    return definition_of(check_dataset(ds).settings, "nrr", baseline)
+
+
+def _spells(ds: Dataset, months: int | None, as_of: Any) -> tuple[pd.DataFrame, int]:
+    n = inactive_months(ds, months)
+    day = pd.Timestamp(as_day(as_of, "as_of")) if as_of is not None else None
+    return build_spells(ds, n, day), n
 
 
 # ----------------------------------------------------------------------------------------------
@@ -75,8 +76,8 @@ def _baseline(ds: Dataset, baseline: str | None) -> str:
 
 def _churn_parts(sp: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
     """Per customer: active_at_start, churned_from_start, churned_any, started (booleans)."""
-    before = start - _ONE_DAY
-    se = sp["spell_end"].fillna(_FAR)
+    before = start - ONE_DAY
+    se = sp["spell_end"].fillna(FAR)
     at_start = (sp["spell_start"] <= before) & (se > before)
     ends_in = (se >= start) & (se <= end)
     started = (sp["spell_start"] >= start) & (sp["spell_start"] <= end)
@@ -122,15 +123,14 @@ def logo_churn(ds: Dataset, start: Any, end: Any = None, *, definition: str | No
     Returns a :class:`Ratio`, or with ``by`` ('rep' | 'team' | 'segment') a DataFrame with
     columns ``[by, value, numerator, denominator, definition, note]``.
     """
-    _check_by(by)
+    check_by(by, _BY)
     d = _definition(ds, definition)
-    s, e = _window(start, end)
-    sp = _build_spells(ds, _n_months(ds, inactive_months),
-                       _day(as_of) if as_of is not None else None)
+    s, e = period_window(start, end)
+    sp, _ = _spells(ds, inactive_months, as_of)
     parts = _churn_parts(sp, s, e)
     if by is None:
         return _logo_ratio(parts, d)
-    groups = _customer_groups(ds, by, sp["customer"])
+    groups = customer_groups(ds, by, sp["customer"])
     rows = []
     labels = pd.Series(parts.index.map(groups), index=parts.index)
     for g in sorted(set(groups)):
@@ -145,7 +145,7 @@ def logo_churn(ds: Dataset, start: Any, end: Any = None, *, definition: str | No
 
 
 def _whole_months(s: pd.Timestamp, e: pd.Timestamp) -> int | None:
-    if s.day != 1 or (e + _ONE_DAY).day != 1:
+    if s.day != 1 or (e + ONE_DAY).day != 1:
         return None
     return (e.year * 12 + e.month) - (s.year * 12 + s.month) + 1
 
@@ -159,17 +159,17 @@ def baseline_window(start: Any, end: Any = None, baseline: str = "year_over_year
     length right before — the same number of whole months for whole-month periods (April →
     March), otherwise the same number of days.
     """
-    s, e = _window(start, end)
+    s, e = period_window(start, end)
     months = _whole_months(s, e)
     if baseline == "year_over_year":
         if months:
             bs = s - pd.DateOffset(years=1)
-            return bs, bs + pd.DateOffset(months=months) - _ONE_DAY
+            return bs, bs + pd.DateOffset(months=months) - ONE_DAY
         return s - pd.DateOffset(years=1), e - pd.DateOffset(years=1)
     if baseline == "previous_period":
         if months:
-            return s - pd.DateOffset(months=months), s - _ONE_DAY
-        return s - (e - s + _ONE_DAY), s - _ONE_DAY
+            return s - pd.DateOffset(months=months), s - ONE_DAY
+        return s - (e - s + ONE_DAY), s - ONE_DAY
     raise ConfigError(f"nrr baseline must be one of {sorted(NRR_BASELINES)}, not {baseline!r}")
 
 
@@ -223,22 +223,34 @@ def revenue_retention(ds: Dataset, start: Any, end: Any = None, *, baseline: str
     base_revenue, retained, current_from_base, grr, nrr, gross_revenue_churn, net_revenue_churn,
     definition (the baseline), note``, or with ``by`` a DataFrame with a ``by`` column first.
     """
-    _check_by(by)
+    check_by(by, _BY)
     b = _baseline(ds, baseline)
-    s, e = _window(start, end)
+    s, e = period_window(start, end)
     bs, be = baseline_window(s, e, b)
-    o = _valid_orders(ds)
+    o = valid_orders(ds)
     base, cur = _revenue_by_customer(o, bs, be), _revenue_by_customer(o, s, e)
     head = {"period_start": s, "period_end": e, "base_start": bs, "base_end": be}
     if by is None:
         return {**head, **_retention_row(base, cur), "definition": b}
-    groups = _customer_groups(ds, by)
-    rows = []
-    for g in sorted(set(groups)):
-        members = groups.index[groups == g]
-        row = _retention_row(base[base.index.isin(members)], cur[cur.index.isin(members)])
-        rows.append({by: g, **head, **row, "definition": b})
-    return pd.DataFrame(rows, columns=[by, *_RETENTION_COLUMNS])
+    groups = customer_groups(ds, by)
+    base = base[base > 0]
+    current = cur.reindex(base.index).fillna(0.0).clip(lower=0.0)
+    parts = pd.DataFrame({"base_customers": 1, "base_revenue": base,
+                          "retained": np.minimum(current, base), "current_from_base": current})
+    sums = parts.groupby(base.index.map(groups)).sum().reindex(sorted(set(groups)),
+                                                               fill_value=0)
+    out = sums.rename_axis(by).reset_index()
+    ok = out["base_revenue"] > 0
+    out["grr"] = (out["retained"] / out["base_revenue"]).where(ok)
+    out["nrr"] = (out["current_from_base"] / out["base_revenue"]).where(ok)
+    out["gross_revenue_churn"] = 1 - out["grr"]
+    out["net_revenue_churn"] = 1 - out["nrr"]
+    out["note"] = np.where(ok, _EXCLUSION_NOTE, "no revenue from any customer in the base window")
+    out["definition"] = b
+    for k, v in head.items():
+        out[k] = v
+    out["base_customers"] = out["base_customers"].astype("int64")
+    return out[[by, *_RETENTION_COLUMNS]]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -251,10 +263,10 @@ def _periods(months: Any) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
         if isinstance(m, Period):
             out.append((m.start_ts, pd.Timestamp(m.end)))
         elif isinstance(m, tuple | list):
-            out.append(_window(m[0], m[1]))
+            out.append(period_window(m[0], m[1]))
         else:
-            s = _day(m).replace(day=1)
-            out.append((s, s + pd.DateOffset(months=1) - _ONE_DAY))
+            s = pd.Timestamp(as_day(m, "month")).replace(day=1)
+            out.append((s, s + pd.DateOffset(months=1) - ONE_DAY))
     return out
 
 
@@ -270,23 +282,35 @@ def churn_trend(ds: Dataset, months: Any, *, definition: str | None = None,
     active_at_end`` (see :func:`~kpi_xl.metrics.customers.customer_movements`), ``logo_churn``
     (value of :func:`logo_churn`, NaN when no customers), ``churn_definition``, ``grr``, ``nrr``
     (:func:`revenue_retention`, NaN when no base revenue), ``nrr_baseline``,
-    ``inactive_months``. No periods → empty frame with these columns.
+    ``inactive_months``, ``note``. No periods → empty frame with these columns.
+
+    The trend starts where the data starts: a period ending before the book's first order or
+    won deal (:func:`kpi_xl.metrics.spells.activity_start`) has no figures (NA) and the note
+    ``before_data`` — customers are never churned or reactivated before the data shows them.
     """
     d = _definition(ds, definition)
     b = _baseline(ds, baseline)
-    n = _n_months(ds, inactive_months)
-    sp = _build_spells(ds, n, _day(as_of) if as_of is not None else None)
-    o = _valid_orders(ds)
+    sp, n = _spells(ds, inactive_months, as_of)
+    o = valid_orders(ds)
+    first = activity_start(ds)
     rows = []
     for s, e in _periods(months):
-        mv = _movements(sp, s, e).iloc[0]
+        if first is None or e < first:
+            rows.append({"period_start": s, "period_end": e,
+                         **{k: pd.NA for k in MOVEMENT_COLUMNS}, "logo_churn": math.nan,
+                         "churn_definition": d, "grr": math.nan, "nrr": math.nan,
+                         "nrr_baseline": b, "inactive_months": n,
+                         "note": "before_data" if first is not None else "no_data"})
+            continue
+        mv = movements(sp, s, e).iloc[0]
         lc = _logo_ratio(_churn_parts(sp, s, e), d)
         bs, be = baseline_window(s, e, b)
         rr = _retention_row(_revenue_by_customer(o, bs, be), _revenue_by_customer(o, s, e))
         rows.append({"period_start": s, "period_end": e,
                      **{k: int(mv[k]) for k in MOVEMENT_COLUMNS},
                      "logo_churn": lc.value, "churn_definition": d, "grr": rr["grr"],
-                     "nrr": rr["nrr"], "nrr_baseline": b, "inactive_months": n})
+                     "nrr": rr["nrr"], "nrr_baseline": b, "inactive_months": n, "note": ""})
     cols = ["period_start", "period_end", *MOVEMENT_COLUMNS, "logo_churn", "churn_definition",
-            "grr", "nrr", "nrr_baseline", "inactive_months"]
-    return pd.DataFrame(rows, columns=cols)
+            "grr", "nrr", "nrr_baseline", "inactive_months", "note"]
+    out = pd.DataFrame(rows, columns=cols)
+    return out.astype({k: "Int64" for k in MOVEMENT_COLUMNS})

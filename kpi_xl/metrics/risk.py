@@ -13,15 +13,11 @@ import numpy as np
 import pandas as pd
 
 from ..dataset import Dataset
-from .customers import (
-    UNASSIGNED,
-    _as_of,
-    _build_spells,
-    _customer_groups,
-    _customers_table,
-    _n_months,
-    _valid_orders,
-)
+from ..i18n import risk_reasons
+from .common import NONE
+from .customers import customer_groups
+from .spells import FAR, as_of_day, build_spells, customers_table, valid_orders
+from .spells import inactive_months as months_of
 
 __all__ = ["RISK_COLUMNS", "at_risk_customers"]
 
@@ -31,17 +27,6 @@ RISK_COLUMNS = [
     "trailing_3m_orders", "baseline_3m_orders", "frequency_drop", "revenue_at_risk",
     "interval_flag", "volume_flag", "frequency_flag", "churned", "reasons", "score",
 ]
-_FAR = pd.Timestamp("2260-01-01")
-
-
-def _baseline_months(first_order: pd.Timestamp, bounds: list[pd.Timestamp]) -> int:
-    """Months (1…12) of the 12-month baseline window ending ``base_end`` that the customer was
-    present for: the smallest k with first_order > base_end − k months (12 at most).
-    ``bounds[k - 1]`` = base_end − k months (see :func:`_baseline_bounds`)."""
-    for k, bound in enumerate(bounds, start=1):
-        if bound < first_order:
-            return k
-    return 12
 
 
 def _baseline_bounds(base_end: pd.Timestamp) -> list[pd.Timestamp]:
@@ -84,25 +69,25 @@ def at_risk_customers(ds: Dataset, *, as_of: Any = None, interval_factor: float 
     are never flagged; with ``include_churned`` they are appended with reasons "churned" and
     score 0. No orders → empty frame with the columns of ``RISK_COLUMNS``.
     """
+    day = as_of_day(ds, as_of)
     factor = (ds.settings.at_risk_interval_factor if interval_factor is None
               else float(interval_factor))
     drop = ds.settings.at_risk_drop if drop is None else float(drop)
-    day = _as_of(ds, as_of)
     empty = pd.DataFrame({c: pd.Series(dtype=object) for c in RISK_COLUMNS})
     if day is None:
         return empty
-    o = _valid_orders(ds, day)
+    o = valid_orders(ds, day)
     pos = o[~(o["amount"] < 0)]
     if pos.empty:
         return empty
-    sp = _build_spells(ds, _n_months(ds, inactive_months), day)
-    live = sp[(sp["spell_start"] <= day) & (sp["spell_end"].fillna(_FAR) > day)]
+    sp = build_spells(ds, months_of(ds, inactive_months), day)
+    live = sp[(sp["spell_start"] <= day) & (sp["spell_end"].fillna(FAR) > day)]
     active = set(live["customer"])
     t3 = day - pd.DateOffset(months=3)
     b0 = t3 - pd.DateOffset(months=12)
     history_cut = day - pd.DateOffset(months=min_history_months)
-    customers = _customers_table(ds)
-    reps = _customer_groups(ds, "rep", set(pos["customer"]))
+    customers = customers_table(ds)
+    reps = customer_groups(ds, "rep", set(pos["customer"]))
     # window sums per customer, computed once (net amounts include returns; orders are distinct)
     in_t3 = (o["date"] > t3) & (o["date"] <= day)
     in_base = (o["date"] > b0) & (o["date"] <= t3)
@@ -135,34 +120,24 @@ def at_risk_customers(ds: Dataset, *, as_of: Any = None, interval_factor: float 
     frequency_flag = ~churned & history_ok & (freq_drop >= drop)
     n_flags = interval_flag.astype(int) + volume_flag.astype(int) + frequency_flag.astype(int)
     keep = (~churned & (n_flags > 0)) | (churned & include_churned)
-    ja = locale == "ja"
     rows = []
     for cust in idx[keep.to_numpy()]:
-        reasons, severity = [], 0.0
+        severity = 0.0
         gap, since = median_gap[cust], int(days_since[cust])
         a_drop, f_drop = amount_drop[cust], freq_drop[cust]
         if interval_flag[cust]:
-            reasons.append(f"{since}日間受注なし(通常の間隔 {gap:.0f}日)" if ja else
-                           f"no order for {since} days (usual interval {gap:.0f} days)")
             severity = max(severity, 1 - factor * gap / since)
         if volume_flag[cust]:
-            reasons.append(f"受注金額が自社の過去12か月水準より{a_drop:.0%}減少" if ja else
-                           f"order volume down {a_drop:.0%} vs own 12-month baseline")
             severity = max(severity, min(a_drop, 1.0))
         if frequency_flag[cust]:
-            reasons.append(f"受注頻度が自社の過去12か月水準より{f_drop:.0%}減少" if ja else
-                           f"order frequency down {f_drop:.0%} vs own 12-month baseline")
             severity = max(severity, min(f_drop, 1.0))
-        if churned[cust]:
-            reasons, score = ["離反" if ja else "churned"], 0.0
-        else:
-            score = n_flags[cust] + severity
-        rep = reps.get(cust, UNASSIGNED)
+        score = 0.0 if churned[cust] else n_flags[cust] + severity
+        rep = reps.get(cust, NONE)
         b_amt, t_amt = float(base_amount[cust]), float(t3_amount[cust])
         rows.append({
             "customer": cust,
             "name": customers["name"].get(cust, pd.NA) if len(customers) else pd.NA,
-            "rep": pd.NA if rep == UNASSIGNED else rep,
+            "rep": pd.NA if rep == NONE else rep,
             "last_order": last[cust], "days_since_last": since,
             "n_order_dates": int(n_dates[cust]), "median_interval_days": float(gap),
             "trailing_3m_amount": t_amt, "baseline_3m_amount": b_amt,
@@ -171,11 +146,12 @@ def at_risk_customers(ds: Dataset, *, as_of: Any = None, interval_factor: float 
             "revenue_at_risk": max(0.0, b_amt - t_amt),
             "interval_flag": bool(interval_flag[cust]), "volume_flag": bool(volume_flag[cust]),
             "frequency_flag": bool(frequency_flag[cust]), "churned": bool(churned[cust]),
-            "reasons": "; ".join(reasons), "score": float(score),
+            "reasons": "", "score": float(score),
         })
     if not rows:
         return empty
     out = pd.DataFrame(rows, columns=RISK_COLUMNS)
+    out["reasons"] = [risk_reasons(r, locale) for r in out.itertuples(index=False)]
     out = out.sort_values(["churned", "score", "revenue_at_risk", "customer"],
                           ascending=[True, False, False, True], kind="stable")
     return out.reset_index(drop=True)

@@ -12,14 +12,14 @@ import datetime as dt
 import decimal
 import math
 import numbers
-import unicodedata
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ..units import currency_symbol, display_width
 from ..xlsx.text import TextChanges, clean_text
-from .model import CURRENCY_SYMBOLS, FORMATS, Table
+from .model import FORMATS, Table
 
 __all__ = [
     "CM_PER_COL",
@@ -35,7 +35,6 @@ __all__ = [
     "looks_like_formula",
     "scale_columns",
     "text_categories",
-    "text_width",
     "value_width",
     "widen",
 ]
@@ -95,18 +94,12 @@ def cell_value(value: Any, changes: TextChanges | None = None) -> Any:
 # --------------------------------------------------------------------------- widths
 
 
-def text_width(text: str) -> float:
-    """Width in Excel character units (East Asian wide characters count 2)."""
-    return float(sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-                     for ch in text))
-
-
 def value_width(value: Any, fmt: str) -> float:
     """The column width ``value`` needs when shown with the model format ``fmt``."""
     if value is None:
         return 0.0
     if fmt == "longtext":  # overflows into the empty cells to its right instead
-        return min(text_width(str(value).split("\n")[0]) + 2, 16.0)
+        return min(display_width(str(value).split("\n")[0]) + 2, 16.0)
     if isinstance(value, dt.datetime):
         return 8.0 if fmt == "month" else 11.0
     if isinstance(value, bool):
@@ -119,7 +112,7 @@ def value_width(value: Any, fmt: str) -> float:
         if fmt in ("number", "days"):
             return len(f"{value:,.1f}") + 2
         return min(len(f"{value:.10g}"), 12) + 2
-    return text_width(str(value).split("\n")[0]) + 2
+    return display_width(str(value).split("\n")[0]) + 2
 
 
 def widen(widths: dict[int, float], col: int, width: float) -> None:
@@ -165,7 +158,7 @@ def axis_format(fmt_key: str, currency: str) -> str | None:
     """The number format of a chart axis showing model format ``fmt_key`` (None: General)."""
     if not fmt_key or fmt_key not in FORMATS or fmt_key in ("text", "general"):
         return None
-    return FORMATS[fmt_key].replace("{sym}", CURRENCY_SYMBOLS.get(currency, ""))
+    return FORMATS[fmt_key].replace("{sym}", currency_symbol(currency))
 
 
 def column_axis_format(table: Table, key: str, currency: str) -> str | None:

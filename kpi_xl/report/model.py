@@ -15,6 +15,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..units import currency_symbol
+
 __all__ = [
     "FORMATS",
     "Chart",
@@ -41,7 +43,6 @@ FORMATS = {
     "general": "General",
     "auto": "General",  # per-row: Table.row_fmt gives the format of each row
 }
-CURRENCY_SYMBOLS = {"JPY": "¥", "USD": "$", "EUR": "€", "GBP": "£"}
 
 
 @dataclass
@@ -51,7 +52,7 @@ class Column:
     fmt: str = "general"  # a key of FORMATS
 
     def number_format(self, currency: str) -> str:
-        return FORMATS[self.fmt].replace("{sym}", CURRENCY_SYMBOLS.get(currency, ""))
+        return FORMATS[self.fmt].replace("{sym}", currency_symbol(currency))
 
 
 @dataclass

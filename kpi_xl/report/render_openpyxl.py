@@ -25,6 +25,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..progress import SILENT, Progress
+from ..units import display_width
 from ..xlsx.text import TextChanges
 from .cells import (
     CM_PER_COL,
@@ -34,7 +35,6 @@ from .cells import (
     cell_value,
     looks_like_formula,
     scale_columns,
-    text_width,
     value_width,
     widen,
 )
@@ -176,7 +176,7 @@ def _write_table(ws: Worksheet, table: Table, report: Report, widths: dict[int, 
         cell = _put(ws, table.header_row, table.col + j, column.header, changes)
         cell.font, cell.fill, cell.alignment, cell.border = (
             _HEADER_FONT, _HEADER_FILL, _HEADER_ALIGN, _BORDER)
-        widen(widths, table.col + j, text_width(column.header) + 2)
+        widen(widths, table.col + j, display_width(column.header) + 2)
 
     for i, values in enumerate(table.rows):
         r = table.first_data_row + i

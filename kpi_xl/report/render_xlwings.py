@@ -37,16 +37,16 @@ from collections.abc import Callable
 from typing import Any
 
 from ..progress import Progress
+from ..units import display_width
 
 # The value conversion and width rules are the file renderer's, so both targets agree.
 from .cells import FORMULA_PREFIXES as _FORMULA_PREFIXES
-from .cells import NO_DATA
+from .cells import NO_DATA, axis_format
 from .cells import cell_value as _cell_value
 from .cells import scale_columns as _scale_columns
-from .cells import text_width as _text_width
 from .cells import value_width as _value_width
 from .cells import widen as _widen
-from .model import CURRENCY_SYMBOLS, FORMATS, Chart, Report, Sheet, Table, Text
+from .model import Chart, Report, Sheet, Table, Text
 from .naming import GENERATED_NAME, sheet_name
 
 __all__ = ["CHART_TYPES", "excel_text", "generated_sheet_names", "render_book"]
@@ -231,7 +231,7 @@ def _write_table(ws: Any, table: Table, report: Report, widths: dict[int, float]
         _try(lambda: setattr(header, "vertical_alignment", "center"))
     _borders(header)
     for j, column in enumerate(table.columns):
-        _widen(widths, table.col + j, _text_width(column.header) + 2)
+        _widen(widths, table.col + j, display_width(column.header) + 2)
 
     first = r0 + 2
     nrow = max(len(table.rows), 1)
@@ -348,12 +348,6 @@ def _write_conditional(ws: Any, table: Table, cond: Any) -> None:
 # --------------------------------------------------------------------------- charts
 
 
-def _axis_format(fmt_key: str, currency: str) -> str | None:
-    if not fmt_key or fmt_key not in FORMATS or fmt_key in ("text", "general"):
-        return None
-    return FORMATS[fmt_key].replace("{sym}", CURRENCY_SYMBOLS.get(currency, ""))
-
-
 def _series_kinds(chart: Chart) -> tuple[list[tuple[Any, str, bool]], str]:
     """(series, kind, secondary) in source order and the chart's main kind, as the file
     renderer groups them (bars first, then primary lines, then secondary lines)."""
@@ -408,7 +402,7 @@ def _decorate_chart(xl_chart: Any, chart: Chart, table: Table, series: list, mai
     def column_fmt(key: str) -> str | None:
         for c in table.columns:
             if c.key == key:
-                return _axis_format(c.fmt, report.currency)
+                return axis_format(c.fmt, report.currency)
         return None
 
     for xs, (_, kind, secondary) in zip(xl_chart.series, series, strict=False):
@@ -426,7 +420,7 @@ def _decorate_chart(xl_chart: Any, chart: Chart, table: Table, series: list, mai
     main_series.sort(key=lambda s: order[id(s)])
     secondary_series.sort(key=lambda s: order[id(s)])
     secondary_fmt = column_fmt(secondary_series[0].column) if secondary_series else None
-    fmt = _axis_format(chart.y_format, report.currency) or (
+    fmt = axis_format(chart.y_format, report.currency) or (
         column_fmt(main_series[0].column) if main_series else None)
     if fmt:
         xl_chart.value_axis.number_format = fmt

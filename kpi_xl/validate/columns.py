@@ -181,6 +181,8 @@ def convert_table(raw: object, spec: TableSpec, mapping: dict[str, str], col: Co
         col.exclude(name, "blank_row", rows[inner])
         table.keep(~blank_row)
     for c in spec.columns:
+        if (name, c.name) == ("opportunities", "created_date"):
+            continue  # open deals may be undated (CRM exports): checked with the status
         if c.required and c.name in table.frame.columns:
             missing = table.frame[c.name].isna().to_numpy() & ~table.is_bad(c.name)
             label = table.header(c.name, col.locale)

@@ -67,6 +67,15 @@ def _opportunities(opp: Table, col: Collector) -> None:
         return
     status = objects(f["status"])
     closed = np.isin(status, ["won", "lost"])
+    if "created_date" in f:
+        # a created date is required except on open deals nobody dated (CRM exports leave
+        # early-stage deals undated): those count in all-time and open-pipeline figures, in
+        # no dated period. A deal whose status is missing or unreadable has its problem there.
+        undated = closed & f["created_date"].isna().to_numpy() & ~opp.is_bad("created_date")
+        header = opp.header("created_date", col.locale)
+        for j in np.flatnonzero(undated):
+            col.add(opp.label, int(opp.rows[j]), header, None, col.t("msg.required"),
+                    col.t("hint.required_undated_open", column=header))
     if "close_date" in f:
         no_close = closed & f["close_date"].isna().to_numpy() & ~opp.is_bad("close_date")
         header = opp.header("close_date", col.locale)

@@ -119,6 +119,8 @@ LABELS: dict[str, str] = {
     'msg.column.unused': 'column(s) not used by kpi_xl',
     'msg.reps.from_data': 'no Reps table: reps are taken from the data (no teams)',
     'msg.required': 'missing value',
+    'hint.required_undated_open': ("'{column}' is required on won and lost deals (only open "
+                                   "deals may be undated)"),
     'hint.required': "'{column}' is required",
     # references and choices
     'msg.unknown.rep': 'unknown rep',

@@ -119,6 +119,8 @@ LABELS: dict[str, str] = {
     'msg.column.unused': 'kpi_xl では使わない列です',
     'msg.reps.from_data': '担当者シートがないため、データに出てくる担当者を使います（チームなし）',
     'msg.required': '必須の値が空欄です',
+    'hint.required_undated_open': ('受注・失注の商談には〔{column}〕が必要です'
+                                   '(日付がなくてよいのは進行中の商談だけです)'),
     'hint.required': '〔{column}〕は必ず入力してください',
     # references and choices
     'msg.unknown.rep': '担当者シートにない担当者です',

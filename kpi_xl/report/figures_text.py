@@ -1,0 +1,216 @@
+"""The text projection of :class:`~kpi_xl.figures.Figures` (``kpi-xl metrics``): the same
+numbers as the sheets and the JSON, as aligned plain-text tables in the requested language."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from ..figures import Figures, Window
+from ..i18n import catalog, exclusion_text, outside_text, risk_reasons, text
+from ..metric_registry import metric_def
+from ..schema import activity_label, stage_label
+from ..units import display_width, format_amount
+
+__all__ = ["render_text"]
+
+
+def _fmt(v: object, unit: str = "count", currency: str = "JPY") -> str:
+    if v is None or v is pd.NA or (isinstance(v, float) and not math.isfinite(v)):
+        return "—"
+    if unit == "pct":
+        return f"{float(v):.1%}"
+    if unit == "currency":
+        return format_amount(float(v), currency)
+    if isinstance(v, float):
+        return f"{v:,.1f}" if not v.is_integer() else f"{v:,.0f}"
+    return str(v)
+
+
+def _table(rows: list[list[str]], header: list[str]) -> str:
+    widths = [max(display_width(str(x)) for x in col) for col in zip(header, *rows, strict=False)]
+
+    def line(r: list[str]) -> str:
+        cells = [str(x) + " " * (w - display_width(str(x))) for x, w in zip(r, widths,
+                                                                             strict=False)]
+        return "  ".join(cells).rstrip()
+
+    return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
+
+
+class _Text:
+    def __init__(self, fig: Figures, locale: str) -> None:
+        self.fig, self.locale, self.cur = fig, locale, fig.currency
+        self.out: list[str] = []
+
+    def L(self, key: str, **kw: object) -> str:
+        return text(key, self.locale, **kw)
+
+    def window(self, w: Window) -> str:
+        return self.L("note.all_time") if w.all_time else w.label
+
+    def add(self, *lines: str) -> None:
+        self.out.extend(lines)
+
+    def scorecard(self, card: pd.DataFrame, title: str) -> None:
+        L, cat = self.L, catalog(self.locale)
+        rows = []
+        for r in card.itertuples():
+            u = "currency" if r.unit == "currency" else "count"
+            notes = [cat.get(f"pace.{p.replace(' ', '_')}", p)
+                     for p in (r.note or "").split("; ") if p and p != "no target"]
+            if r.months_without_target and not math.isnan(r.target):
+                notes.append(L("note.no_target_months", months=r.months_without_target))
+            rows.append([str(r.group), metric_def(r.metric, self.fig.settings).label(
+                self.locale), _fmt(r.target, u, self.cur), _fmt(r.actual, u, self.cur),
+                _fmt(r.achievement, "pct"), _fmt(r.pace, "pct"), _fmt(r.forecast, u, self.cur),
+                _fmt(r.gap, u, self.cur), _fmt(r.required_per_day, u, self.cur),
+                "; ".join(notes)])
+        head = [L(f"col.{k}") for k in ("group", "metric", "target", "actual", "achieved",
+                                        "pace", "forecast", "gap", "need_day", "note")]
+        self.add(title, _table(rows, head), "")
+
+    def funnel(self, f: pd.DataFrame, gcol: str | None) -> None:
+        rows = [([str(getattr(r, gcol))] if gcol else [])
+                + [stage_label(r.stage, self.locale), _fmt(float(r.reached)),
+                   _fmt(r.conversion_from_previous, "pct"), _fmt(r.conversion_from_first, "pct")]
+                for r in f.itertuples()]
+        head = ([self.L("col.group")] if gcol else []) + [
+            self.L(f"col.{k}") for k in ("stage", "reached", "from_prev", "from_first")]
+        self.add(_table(rows, head), "")
+
+
+def render_text(fig: Figures, locale: str = "en") -> str:
+    """Every section of the figures as text: scorecards, revenue trend, funnel, deals,
+    customers, churn trend, KPI tree, definitions, excluded rows and warnings."""
+    t = _Text(fig, locale)
+    L, cur, p = t.L, fig.currency, fig.period
+    t.add(L("cli.title", p=p.label, start=p.start, end=p.end, asof=fig.as_of),
+          L("cli.source", src=fig.source), "")
+    if not fig.started:
+        t.add(L("note.not_started", asof=fig.as_of), "")
+    t.scorecard(fig.scorecard_by, L("cli.scorecard", by=fig.by))
+    t.scorecard(fig.scorecard, L("cli.overall"))
+    rows = [[r.month, _fmt(r.target, "currency", cur), _fmt(r.actual, "currency", cur),
+             _fmt(r.achievement, "pct")] for r in fig.trend.itertuples()]
+    basis = L("note.revenue_basis", basis=L(f"basis.{fig.revenue_basis}"),
+              why=L(f"def.revenue.why.{fig.revenue_basis_reason}"))
+    t.add(f"{L('cli.trend')} ({basis})", _table(rows, [L(f"col.{k}") for k in (
+        "month", "target", "actual", "achieved")]))
+    other = "orders" if fig.revenue_basis == "won_deals" else "won_deals"
+    for r in fig.trend.itertuples():
+        if r.note:
+            t.add(f"  {r.month}: " + L("note.basis_empty", basis=L(f"basis.{fig.revenue_basis}"),
+                                       other=L(f"basis.{other}"),
+                                       amount=format_amount(r.other_basis, cur)))
+    t.add("")
+    if fig.tree is not None:
+        d = fig.funnel["definition"].iloc[0] if len(fig.funnel) else ""
+        t.add(L("cli.funnel", d=d, window=t.window(fig.funnel_window)))
+        t.funnel(fig.funnel, None)
+        if fig.by not in ("rep",):
+            t.add(L("cli.funnel_by", by=fig.by, d=d, window=t.window(fig.funnel_window)))
+            t.funnel(fig.funnel_by, fig.by)
+    dl = fig.deals
+    t.add(L("cli.deals"))
+    for name, r in dl["win_rates"].items():
+        t.add("  " + L("cli.win_rate", d=name, v=_fmt(r["value"], "pct"),
+                       num=_fmt(r["numerator"]), den=_fmt(r["denominator"]),
+                       note=r.get("note") or "").rstrip())
+    vel = dl["pipeline_velocity"]
+    t.add("  " + L("cli.avg_deal", v=_fmt(dl["average_deal_size"]["average_deal_size"],
+                                          "currency", cur)),
+          "  " + L("cli.cycle", mean=_fmt(dl["sales_cycle"]["mean_days"]),
+                   median=_fmt(dl["sales_cycle"]["median_days"])),
+          "  " + L("cli.velocity", v=_fmt(vel["velocity_per_day"], "currency", cur),
+                   open=_fmt(vel["open_opportunities"])), "")
+    g = fig.deals_by
+    rows = [[str(r.group), _fmt(r.win_rate_closed, "pct"), _fmt(r.win_rate_all, "pct"),
+             _fmt(r.average_deal_size, "currency", cur), _fmt(r.sales_cycle_days),
+             _fmt(r.open_opportunities)] for r in g.itertuples()]
+    t.add(L("cli.deals_by", by=fig.by), _table(rows, [L(f"col.{k}") for k in (
+        "group", "win_closed", "win_all", "avg_deal", "cycle", "open")]), "")
+    _customers(t)
+    _tree(t)
+    t.add(L("cli.definitions"), *(f"  {k}: {v}" for k, v in fig.definitions(locale).items()))
+    notes = [exclusion_text(e, locale) for e in fig.exclusions]
+    notes += [outside_text(o, locale) for o in fig.outside_rows]
+    if notes:
+        t.add("", L("cli.excluded"), *(f"  {x}" for x in notes))
+    if fig.warnings:
+        t.add("", L("cli.warnings"), *(f"  {w}" for w in fig.warnings))
+    return "\n".join(t.out) + "\n"
+
+
+def _customers(t: _Text) -> None:
+    fig, L = t.fig, t.L
+    t.add(L("cli.customers"))
+    c = fig.customers
+    if c is None:
+        t.add("  " + L("note.not_started", asof=fig.as_of), "")
+    else:
+        mv, lc, rr = c["movements"], c["logo_churn"], c["revenue_retention"]
+        t.add("  " + L("cli.movements", a=mv["active_at_start"], n=mv["new"],
+                       r=mv["reactivated"], c=mv["churned"], e=mv["active_at_end"]),
+              "  " + L("cli.logo_churn", d=lc["definition"], v=_fmt(lc["value"], "pct"),
+                       note=lc["note"]).rstrip(),
+              "  " + L("cli.retention", grr=_fmt(rr["grr"], "pct"), nrr=_fmt(rr["nrr"], "pct"),
+                       d=rr["definition"]))
+    t.add("  " + L("cli.at_risk", n=len(fig.at_risk)))
+    for r in fig.at_risk.head(5).itertuples():
+        name = r.name if isinstance(r.name, str) else ""
+        t.add(f"    {r.customer} {name}: {risk_reasons(r, t.locale)}")
+    t.add("")
+    if fig.customers_by is not None:
+        rows = [[str(r.group), *(_fmt(getattr(r, k)) for k in (
+            "active_at_start", "new", "reactivated", "churned", "active_at_end")),
+            _fmt(r.logo_churn, "pct"), _fmt(r.grr, "pct"), _fmt(r.nrr, "pct")]
+            for r in fig.customers_by.itertuples()]
+        t.add(L("cli.customers_by", by=fig.by), _table(rows, [L(f"col.{k}") for k in (
+            "group", "active_start", "new", "reactivated", "churned", "active_end",
+            "logo_churn", "grr", "nrr")]), "")
+    elif c is not None:
+        t.add("  " + L("note.not_split", by=fig.by), "")
+    rows = []
+    for r in fig.churn_trend.itertuples():
+        rows.append([pd.Timestamp(r.period_start).strftime("%Y-%m"),
+                     *(_fmt(getattr(r, k)) for k in ("active_at_start", "new", "reactivated",
+                                                      "churned")),
+                     _fmt(r.logo_churn, "pct"), _fmt(r.grr, "pct"), _fmt(r.nrr, "pct"),
+                     L("note.before_data") if r.note == "before_data" else ""])
+    t.add(L("cli.churn_trend"), _table(rows, [L(f"col.{k}") for k in (
+        "month", "active_start", "new", "reactivated", "churned", "logo_churn", "grr", "nrr",
+        "note")]), "")
+
+
+def _tree(t: _Text) -> None:
+    fig, L, cur = t.fig, t.L, t.fig.currency
+    tree = fig.tree
+    if tree is None:
+        return
+    rec = tree.reconciliation
+    diff = rec["difference"]
+    t.add(L("cli.tree", start=tree.window[0], end=tree.window[1]))
+    t.add("  " + L("note.tree_check", start=tree.window[0], end=tree.window[1],
+                   run=format_amount(rec["run_rate"], cur),
+                   actual=format_amount(rec["actual_per_month"], cur),
+                   diff="—" if math.isnan(diff) else f"{diff:+.1%}",
+                   tol=f"{rec['tolerance']:.0%}", entered=f"{rec['opportunities_entered']:.0f}",
+                   decided=f"{rec['opportunities_decided']:.0f}"))
+    units = {"conversion": "pct", "win_rate": "pct", "avg_deal_size": "currency"}
+    rows = [[L(f"driver.{r.driver}"), _fmt(r.current, units.get(r.driver, "count"), cur),
+             _fmt(r.benchmark, units.get(r.driver, "count"), cur),
+             _fmt(r.gain_per_month, "currency", cur), str(r.rank)]
+            for r in tree.levers.itertuples()]
+    t.add(L("cli.levers") + " — " + L("note.levers", n=tree.benchmark_reps),
+          _table(rows, [L(f"col.{k}") for k in ("driver", "current", "benchmark", "gain",
+                                                 "rank")]), "")
+    t.add(L("cli.plan"))
+    cat = catalog(t.locale)
+    for r in tree.plan.itertuples():
+        q = cat.get(f"quantity.{r.quantity}") or activity_label(r.quantity, t.locale)
+        u = "currency" if r.quantity == "revenue" else "count"
+        t.add("  " + L("cli.plan_line", q=q, needed=_fmt(r.needed, u, cur), per_day=_fmt(
+            r.per_business_day, u, cur), note=r.note or "").rstrip())
+    t.add("")
