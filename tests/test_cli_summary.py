@@ -16,9 +16,8 @@ def _ds():
         "opportunity_id": ["1", "2"], "rep": ["A", "A"],
         "created_date": pd.to_datetime(["2026-04-01", "2026-04-02"]),
         "status": ["open", "open"]}))
-    ds.exclusions = [Exclusion("opportunities", "blank_row", (4, 7, 9))]
-    ds.outside_rows = [OutsideRows("opportunities", 12, 15, 4)]
-    return ds
+    return ds.replace(exclusions=[Exclusion("opportunities", "blank_row", (4, 7, 9))],
+                      outside_rows=[OutsideRows("opportunities", 12, 15, 4)])
 
 
 def test_summary_in_english():
