@@ -84,7 +84,8 @@ def refresh_book(book: str | os.PathLike[str], out: str | os.PathLike[str] | Non
     ds = read_dataset(book, progress=progress, timings=timings)
     progress.phase("compute")
     if isinstance(period, str):
-        period = parse_period(period, ds.settings.fiscal_year_start)
+        period = parse_period(period, ds.settings.fiscal_year_start,
+                              today=as_of or ds.data_end())
     with _timed(timings, "compute"):
         report = build_report(ds, as_of=as_of, period=period, locale=locale,
                               generated_at=generated_at, progress=progress)

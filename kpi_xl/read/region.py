@@ -40,13 +40,15 @@ from .cells import ArrowColumn, Column, is_blank
 from .fastload import Body
 from .notes import Note, column_letter
 
-__all__ = ["TOTAL_WORDS", "Grid", "Located", "Placement", "Rect", "locate"]
+__all__ = ["TOTAL_WORDS", "Grid", "Located", "Placement", "Rect", "locate", "total_key"]
 
 TOTAL_WORDS = frozenset({"合計", "計", "小計", "総計", "総合計", "合計額", "合計金額", "総額",
                          "total", "totals", "grandtotal", "subtotal", "sum"})
 
 
 def total_key(value: object) -> str:
+    """A cell's text folded for comparison with :data:`TOTAL_WORDS` (NFKC, lower case, no
+    spaces or colons); ``''`` for anything that is not text."""
     if not isinstance(value, str):
         return ""
     s = unicodedata.normalize("NFKC", value).lower()

@@ -14,8 +14,10 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from ..dataset import Exclusion
 from ..errors import ConfigError, InputError
 from ..i18n import text
 from ..progress import SILENT, Progress
@@ -26,6 +28,7 @@ from .locale import guess_locale, locale_of_texts
 from .notes import Note
 from .package import check_regular_file
 from .raw import RawTable, resolve_table_name, table_names_text
+from .region import TOTAL_WORDS, total_key
 from .workbook import OTHER_SPREADSHEETS, WORKBOOK_SUFFIXES, read_workbook
 
 __all__ = ["read_csv", "read_folder", "read_source"]
@@ -44,12 +47,33 @@ def _finish(found: list[tuple[str, Path, pd.DataFrame, tuple[str, str, str], lis
     loc = locale or guess_locale(raws, *(p.name for _, p, _, _, _ in found))
     for name, path, frame, enc, notes in found:
         raw = raws[name]
+        _drop_total_rows(raw)
         raw.detected = _detected(enc, loc)
         raw.sheet = path.name  # where the user looks for a row: the file they open
         raw.origin = text("read.origin_csv", loc, file=path.name, detected=raw.detected)
         raw.problems = [n.problem(loc) for n in notes]
-        progress.table(path.name, len(frame))
+        progress.table(f"{path.name} ({raw.detected})", len(raw.frame))
     return raws
+
+
+def _drop_total_rows(raw: RawTable) -> None:
+    """A CSV exported from a sheet can end in a 合計 / 小計 / Total row: its first filled cell
+    names a total. Such rows are never data; they are excluded and named, as in a workbook."""
+    frame = raw.frame
+    if frame.empty:
+        return
+    first = frame.bfill(axis=1).iloc[:, 0] if len(frame.columns) else None
+    if first is None:
+        return
+    hit = np.fromiter((total_key(v) in TOTAL_WORDS for v in first), bool, len(first))
+    if not hit.any():
+        return
+    rows = raw.row_numbers()
+    labels = " / ".join(dict.fromkeys(str(v).strip() for v in first[hit]))
+    raw.exclusions.append(Exclusion(raw.name, "total_row", tuple(int(r) for r in rows[hit]),
+                                    labels))
+    raw.frame = frame.loc[~hit].reset_index(drop=True)
+    raw.rows = np.asarray(rows[~hit], dtype=np.int64)
 
 
 def read_csv(path: str | os.PathLike[str], table: str | None = None, *,
