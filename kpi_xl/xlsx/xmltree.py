@@ -59,6 +59,8 @@ def parse_part(data: bytes, part: str, *, book: str = "", locale: str = "en") ->
         key = "package.xml_depth" if "depth" in msg.lower() else "package.xml_broken"
         if "entity" in msg.lower():
             key = "package.xml_entity"
+        if key == "package.xml_depth":  # libxml2's text suggests XML_PARSE_HUGE: not for users
+            msg = text("package.xml_depth_limit", locale)
         raise XmlRefused(text(key, locale, part=where, detail=msg)) from exc
     except ValueError as exc:  # e.g. a str with an encoding declaration
         raise XmlRefused(text("package.xml_broken", locale, part=where, detail=str(exc))) \

@@ -4,6 +4,7 @@ LABELS: dict[str, str] = {
     'package.xml_broken': '{part}: the XML of this part is broken ({detail})',
     'package.xml_depth': ('{part}: elements are nested too deeply to be a real workbook part; '
                           'refused ({detail})'),
+    'package.xml_depth_limit': 'more than 256 levels',
     'package.xml_entity': ('{part}: holds XML entities, which a workbook never uses; '
                            'refused ({detail})'),
     'package.xml_doctype': ('{part}: holds a document type declaration (DOCTYPE), which a '

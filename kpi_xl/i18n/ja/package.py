@@ -4,6 +4,7 @@ LABELS: dict[str, str] = {
     'package.xml_broken': '{part}: この部品の XML が壊れています（{detail}）',
     'package.xml_depth': ('{part}: 要素の入れ子が深すぎ、通常のブックの部品ではありません。'
                           '処理を中止しました（{detail}）'),
+    'package.xml_depth_limit': '256階層を超えています',
     'package.xml_entity': ('{part}: ブックでは使われない XML エンティティを含んでいます。'
                            '処理を中止しました（{detail}）'),
     'package.xml_doctype': ('{part}: ブックでは使われない文書型宣言（DOCTYPE）を含んでいます。'
