@@ -41,27 +41,25 @@ def KPI_CHURN_RATE(customer_ids, order_dates, period_start, period_end=None,
                definition)
 
 
-def _orders(customer_ids: Any, order_dates: Any, amounts: Any = None) -> tuple:
-    named = {"customer_ids": customer_ids, "order_dates": order_dates}
-    if amounts is not None:
-        named["amounts"] = amounts
-    cols = parallel(named, ["order_dates", "amounts"] if amounts is not None
-                    else ["order_dates"])
-    codes = key_codes(cols["customer_ids"], "customer_ids")
-    dates = date_column(cols["order_dates"], "order_dates")
-    if amounts is None:
-        return codes, dates
-    return codes, dates, number_column(cols["amounts"], "amounts")
+def _orders(named: dict[str, Any]) -> dict[str, Any]:
+    """The order columns (customer codes, dates, amounts when given) of parallel ranges."""
+    cols = parallel(named, [k for k in ("order_dates", "amounts") if k in named])
+    out = {"customers": key_codes(cols["customer_ids"], "customer_ids"),
+           "dates": date_column(cols["order_dates"], "order_dates")}
+    if "amounts" in cols:
+        out["amounts"] = number_column(cols["amounts"], "amounts")
+    return out
 
 
 def _churn(customer_ids: Any, order_dates: Any, period_start: Any, period_end: Any,
            inactive_months: Any, definition: Any) -> float:
     d = option(definition, "definition", list(CHURN_DEFINITIONS), "active_at_start")
-    n = whole_number(inactive_months, "inactive_months", 1, SETTINGS.churn_inactive_months)
+    n = whole_number(inactive_months, "inactive_months", 1, SETTINGS.churn_inactive_months,
+                     maximum=1200)
     s, e = period(period_start, period_end)
-    codes, dates = _orders(customer_ids, order_dates)
-    r = logo_churn_of_orders(codes, dates, s, e, definition=d, inactive_months=n,
-                             settings=SETTINGS)
+    o = _orders({"customer_ids": customer_ids, "order_dates": order_dates})
+    r = logo_churn_of_orders(o["customers"], o["dates"], s, e, definition=d,
+                             inactive_months=n, settings=SETTINGS)
     if math.isnan(r.value):
         undefined(r.note, months=n)
     return r.value
@@ -103,8 +101,9 @@ def _retention(key: str, customer_ids: Any, order_dates: Any, amounts: Any, peri
                period_end: Any, baseline: Any) -> float:
     b = option(baseline, "baseline", list(NRR_BASELINES), "year_over_year")
     s, e = period(period_start, period_end)
-    codes, dates, values = _orders(customer_ids, order_dates, amounts)
-    r = revenue_retention_of_orders(codes, dates, values, s, e, baseline=b, settings=SETTINGS)
+    o = _orders({"customer_ids": customer_ids, "order_dates": order_dates, "amounts": amounts})
+    r = revenue_retention_of_orders(o["customers"], o["dates"], o["amounts"], s, e, baseline=b,
+                                    settings=SETTINGS)
     if math.isnan(r[key]):
         undefined(r["note"], start=r["base_start"].date().isoformat(),
                   end=r["base_end"].date().isoformat())

@@ -55,7 +55,9 @@ def _win_rate(status_range: Any, definition: Any) -> float:
 def stage_word(value: Any, name: str) -> str:
     """The stage a cell names (key, English or Japanese label, alias: 提案, ヒアリング …)."""
     v = one(value, name)
-    key = None if blank(v) else SETTINGS.stage_key(v)
+    if blank(v):
+        fail(VALUE, "blank", argument=name)
+    key = SETTINGS.stage_key(v)
     if key not in _STAGES:
         fail(VALUE, "unknown_stage", argument=name, value=typed(v),
              choices=lambda loc: " | ".join(stage_label(s, loc) for s in _STAGES))

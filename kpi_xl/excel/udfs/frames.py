@@ -6,13 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ...i18n import text
 from ...parse import name_key, parse_text
 from ...schema import normalize_header, table_spec
-from .inputs import blank, is_range, rows
-from .outcome import VALUE, fail
+from .inputs import CELL_TYPES, blank, is_range, rows
+from .outcome import NUM, VALUE, fail, typed
 from .ranges import SETTINGS, column, locale_of
 
 __all__ = ["column_label", "find_column", "given", "header_row", "names_of",
@@ -33,6 +34,8 @@ def table_frame(x: Any, name: str) -> pd.DataFrame:
         fail(VALUE, "table_empty", argument=name)
     header: list[str] = []
     for i, h in enumerate(table[0]):
+        if h is not None and not isinstance(h, CELL_TYPES):
+            fail(VALUE, "not_a_value", argument=f"{name} (1)", cell=i + 1)
         label = f"column{i + 1}" if blank(h) else str(h).strip()
         n, base = 2, label
         while label in header:
@@ -41,13 +44,36 @@ def table_frame(x: Any, name: str) -> pd.DataFrame:
     body = table[1:]
     if not body:
         return pd.DataFrame({h: pd.Series(dtype=object) for h in header})
+    df = None
     if all(isinstance(r, list) and len(r) == len(header) for r in (body[0], body[-1])):
         try:
-            return pd.DataFrame(body, columns=header, dtype=object)
+            df = pd.DataFrame(body, columns=header, dtype=object)
         except (ValueError, TypeError, AssertionError):
-            pass  # ragged rows: column by column below
-    return pd.DataFrame({h: pd.Series(column(body, i), dtype=object)
-                         for i, h in enumerate(header)})
+            df = None  # ragged rows: column by column below
+    if df is None:
+        df = pd.DataFrame({h: pd.Series(column(body, i), dtype=object)
+                           for i, h in enumerate(header)})
+    for h in header:
+        _check_column(df[h].to_numpy(dtype=object), f"{name} [{h}]")
+    return df
+
+
+def _check_column(values: np.ndarray, name: str) -> None:
+    """Refuse what no cell can hold (a dict, a nested list …) and integers beyond float's
+    range, naming the row of the selected range (1 = its header row)."""
+    types = np.fromiter(map(type, values), dtype=object, count=len(values))
+    kinds = pd.unique(types)
+    bad = [t for t in kinds if t is not type(None) and not issubclass(t, CELL_TYPES)]
+    if bad:
+        i = int(np.argmax(np.isin(types, bad)))
+        fail(VALUE, "not_a_value", argument=name, cell=i + 2)
+    if any(t is int for t in kinds):
+        ints = np.flatnonzero(np.fromiter((t is int for t in types), dtype=bool,
+                                          count=len(types)))
+        big = [i for i in ints if abs(values[i]) >= 2 ** 63]
+        if big:
+            fail(NUM, "not_finite", argument=f"{name} ({big[0] + 2})",
+                 value=typed(values[big[0]]))
 
 
 def header_row(x: Any) -> list[object]:
@@ -62,9 +88,12 @@ def table_locale(*tables: Any) -> str:
 
 
 def names_of(table: str, column_name: str) -> set[str]:
-    """Every header a column of a table may have (folded)."""
-    return {normalize_header(n) for n in
-            table_spec(table, SETTINGS.stages).column(column_name).all_names()}
+    """Every header a column of a table may have (folded; none if it has no such column)."""
+    try:
+        spec = table_spec(table, SETTINGS.stages).column(column_name)
+    except KeyError:
+        return set()
+    return {normalize_header(n) for n in spec.all_names()}
 
 
 def find_column(df: pd.DataFrame, names: set[str]) -> str | None:

@@ -32,6 +32,7 @@ from ...schema import option_key
 from .outcome import NA, NUM, VALUE, XL_CVERR, fail, typed
 
 __all__ = [
+    "CELL_TYPES",
     "blank",
     "cells",
     "check_cells",
@@ -47,7 +48,7 @@ __all__ = [
     "whole_number",
 ]
 
-_CELL_TYPES = (str, bool, int, float, dt.date, np.generic, pd.Timestamp)
+CELL_TYPES = (str, bool, int, float, dt.date, np.generic, pd.Timestamp)
 
 
 def is_range(x: object) -> bool:
@@ -110,7 +111,7 @@ def _check(v: object, name: str, cell: int | None = None) -> None:
         if cell is None:
             fail(code, "input_error", argument=name, code=v.strip())  # type: ignore[union-attr]
         fail(code, "input_error_cell", argument=name, cell=cell, code=v.strip())  # type: ignore
-    if v is not None and not isinstance(v, _CELL_TYPES):
+    if v is not None and not isinstance(v, CELL_TYPES):
         fail(VALUE, "not_a_value", argument=name, cell=cell or 1)
 
 
@@ -208,6 +209,13 @@ def day(x: Any, name: str, *, required: bool = True) -> dt.date | None:
         if not DATE_MIN <= got <= DATE_MAX:
             fail(NUM, "date_range", argument=name, value=typed(v))
         return got
+    if isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool):
+        try:
+            serial = float(v)
+        except OverflowError:
+            serial = math.inf
+        if not math.isfinite(serial) or abs(serial) > 1e9:  # no serial of 1900–2200
+            fail(NUM, "date_range", argument=name, value=typed(v))
     p = read_dates(pd.Series([v], dtype=object))
     issue = p.issues.iloc[0]
     if issue is not None:
@@ -226,15 +234,17 @@ def option(x: Any, name: str, allowed: Sequence[str], default: str) -> str:
     return key
 
 
-def whole_number(x: Any, name: str, minimum: int, default: int | None = None) -> int:
-    """A whole number ≥ ``minimum`` (blank → ``default``; required when None)."""
+def whole_number(x: Any, name: str, minimum: int, default: int | None = None,
+                 maximum: int = 10 ** 6) -> int:
+    """A whole number in ``minimum … maximum`` (blank → ``default``; required when None)."""
     v = number(x, name)
     if math.isnan(v):
         if default is None:
             fail(VALUE, "blank", argument=name)
         return default
-    if v != int(v) or v < minimum:
-        fail(NUM, "whole_number", argument=name, minimum=minimum, value=typed(one(x, name)))
+    if v != int(v) or not minimum <= v <= maximum:
+        fail(NUM, "whole_number", argument=name, minimum=minimum, maximum=maximum,
+             value=typed(one(x, name)))
     return int(v)
 
 
@@ -244,7 +254,14 @@ def whole_number(x: Any, name: str, minimum: int, default: int | None = None) ->
 def check_cells(values: list, name: str) -> Cells:
     """Classify a column of cells; an Excel error (passed through) or something no cell can
     hold stops the formula, naming the first such cell (1 = the first cell of the range)."""
-    c = classify(pd.Series(values, dtype=object))
+    try:
+        c = classify(pd.Series(values, dtype=object))
+    except (OverflowError, ValueError, TypeError):  # e.g. an int beyond float's range
+        for i, v in enumerate(values):
+            _check(v, name, i + 1)
+            if isinstance(v, int) and not isinstance(v, bool) and abs(v) >= 2 ** 63:
+                fail(NUM, "not_finite", argument=f"{name} ({i + 1})", value=typed(v))
+        raise
     other = c.kind == OTHER
     if other.any():
         i = int(np.argmax(other))

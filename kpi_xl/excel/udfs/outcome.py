@@ -89,7 +89,10 @@ def evaluate(impl: Callable[..., Any], *args: Any) -> Any:
     keeps its own message (``engine``); anything else is an internal error (``internal``) —
     the tests assert that no argument of the hostile corpus reaches either."""
     try:
-        return impl(*args)
+        result = impl(*args)
+        if isinstance(result, float) and not math.isfinite(result):
+            return Reason(NUM, "too_large")
+        return result
     except FormulaError as exc:
         return exc.reason
     except ValidationError as exc:
@@ -112,7 +115,11 @@ def evaluate(impl: Callable[..., Any], *args: Any) -> Any:
 def typed(value: object) -> Localized:
     """A cell value as the user typed it, quoted, with invisible characters named."""
     def show(locale: str) -> str:
-        if isinstance(value, dt.datetime | pd.Timestamp):
+        if isinstance(value, float) and math.isnan(value):
+            s = ""
+        elif isinstance(value, bool):
+            s = "TRUE" if value else "FALSE"
+        elif isinstance(value, dt.datetime | pd.Timestamp):
             s = value.date().isoformat() if value == pd.Timestamp(value).normalize() \
                 else value.isoformat(sep=" ")
         elif isinstance(value, dt.date):

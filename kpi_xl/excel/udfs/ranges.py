@@ -24,10 +24,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...calendar import month_period, parse_period
+from ...calendar import Period, month_period, parse_period
 from ...errors import KpiXlError
 from ...i18n import normalize_locale, text
-from ...parse import name_key
+from ...parse import name_key, read_dates
 from ...parse.text import text_values
 from ...read.locale import has_japanese
 from ...schema import TABLES, normalize_header
@@ -36,7 +36,7 @@ from .inputs import blank, cells, check_cells, date_column, day, is_range, one
 from .outcome import NUM, VALUE, fail, typed
 
 __all__ = ["HEADER_NAMES", "SETTINGS", "categorical", "column", "default_locale", "holidays",
-           "key_codes", "locale_of", "parallel", "period"]
+           "key_codes", "locale_of", "parallel", "period", "period_label"]
 
 SETTINGS = Settings()
 #: Every column header of every input table, folded (to spot a header row in a range).
@@ -97,14 +97,25 @@ def holidays(x: Any) -> list[dt.date]:
     return [d.astype("datetime64[D]").item() for d in date_column(vals, "holidays")]
 
 
-def _label(v: str) -> tuple[dt.date, dt.date] | None:
+def period_label(v: str, argument: str = "period_start") -> Period | None:
+    """The period a label names (2026-04, FY2026Q1, 2026年度上期, 2026-04..2026-06, all, and
+    months as a month column takes them: 令和8年4月, R8.4, 2026年10月度), or None; a label
+    whose year is outside 1900–2200 stops the formula (#NUM!)."""
     try:
-        p = parse_period(v, SETTINGS.fiscal_year_start)
+        return parse_period(v, SETTINGS.fiscal_year_start)
     except KpiXlError as exc:
         if str(exc) == text("date.out_of_range", "en", name="period", value=v):
-            fail(NUM, "date_range", argument="period_start", value=typed(v))
-        return None
-    return p.start, p.end
+            fail(NUM, "date_range", argument=argument, value=typed(v))
+    as_day = read_dates(pd.Series([v], dtype=object))
+    issue = as_day.issues.iloc[0]
+    if issue is not None and issue.code in ("date.no_day", "date.out_of_range"):
+        month = read_dates(pd.Series([v], dtype=object), month=True)
+        if month.issues.iloc[0] is None:
+            m = month.values.iloc[0]
+            return month_period(m.year, m.month)
+        if month.issues.iloc[0].code == "date.out_of_range":
+            fail(NUM, "date_range", argument=argument, value=typed(v))
+    return None
 
 
 def period(start: Any, end: Any, *, as_of: dt.date | None = None, open_ok: bool = False
@@ -120,9 +131,9 @@ def period(start: Any, end: Any, *, as_of: dt.date | None = None, open_ok: bool 
             return None, None
         fail(VALUE, "period_blank")
     if isinstance(s_raw, str) and blank(e_raw):
-        got = _label(s_raw)
+        got = period_label(s_raw)
         if got is not None:
-            return got
+            return got.start, got.end
         if not _is_date_text(s_raw):
             fail(VALUE, "period_unknown", argument="period_start", value=typed(s_raw))
     s = day(s_raw, "period_start", required=not open_ok)

@@ -15,8 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...calendar import Period, month_period, parse_period
-from ...errors import KpiXlError
+from ...calendar import Period, month_period
 from ...i18n import text
 from ...metric_registry import activity_kind, canonical_metric, metric_def, metric_names
 from ...metrics import revenue_basis, scorecard, scorecard_from_actuals
@@ -35,7 +34,7 @@ from .frames import (
 from .inputs import blank, day, number_column, one
 from .notes import note_text
 from .outcome import VALUE, fail, typed
-from .ranges import SETTINGS
+from .ranges import SETTINGS, period_label
 from .runtime import formula, run
 from .tables import cell
 
@@ -88,10 +87,9 @@ def _period(v: Any) -> Period:
     if blank(v):
         fail(VALUE, "blank", argument="period")
     if isinstance(v, str):
-        try:
-            return parse_period(v, SETTINGS.fiscal_year_start)
-        except KpiXlError:
-            pass
+        got = period_label(v, "period")
+        if got is not None:
+            return got
     when = day(v, "period")
     return month_period(when.year, when.month)
 

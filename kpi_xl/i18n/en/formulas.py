@@ -93,8 +93,9 @@ LABELS: dict[str, str] = {
                                   '(1900–2200). Check the year; placeholder dates such as '
                                   '9999-12-31 are not accepted.'),
     'formula.reason.not_finite': '{argument}: {value} is not a finite number.',
-    'formula.reason.whole_number': ('{argument} must be a whole number of at least {minimum}, '
-                                    'not {value}.'),
+    'formula.reason.whole_number': ('{argument} must be a whole number from {minimum} to '
+                                    '{maximum}, not {value}.'),
+    'formula.reason.too_large': 'The result is too large to be a number (beyond ±1.8e308).',
     'formula.reason.negative_cycle': 'cycle_days must be greater than 0, not {value}.',
     'formula.reason.rate_range': ('{argument} must be a rate between 0 and 1 (0.4 or 40%), not '
                                   '{value}.'),

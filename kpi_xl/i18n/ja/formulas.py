@@ -40,32 +40,32 @@ LABELS: dict[str, str] = {
     'formula.reason.undefined': 'ここでは値が定まりません（{note}）。',
     'formula.reason.input_error': ('{argument} が Excel のエラー {code} です。入力のエラーは'
                                    'そのまま結果に引き継がれます。元のセルを直してください。'),
-    'formula.reason.input_error_cell': ('{argument} の {cell} 番目のセルが Excel のエラー '
+    'formula.reason.input_error_cell': ('{argument} の{cell}番目のセルが Excel のエラー '
                                         '{code} です。範囲内のエラーはそのまま結果に引き継がれ'
                                         'ます。そのセルを直してください。'),
     # division by zero: #DIV/0! -----------------------------------------------------------
     'formula.reason.target_zero': '目標が0のため、実績÷目標が0での割り算になります。',
     'formula.reason.cycle_zero': 'cycle_days が0のため、商談速度が0での割り算になります。',
     # bad input: #VALUE! ------------------------------------------------------------------
-    'formula.reason.not_number': '{argument}: {value} は数値として読めません（{hint}）。',
-    'formula.reason.flag_not_number': ('{argument}: TRUE/FALSE はここでは数値になりません。'
+    'formula.reason.not_number': '{argument}：{value}は数値として読めません（{hint}）。',
+    'formula.reason.flag_not_number': ('{argument}：TRUE/FALSE はここでは数値になりません。'
                                        '数値を入力してください。'),
-    'formula.reason.not_date': '{argument}: {value} — {problem}。{hint}。',
-    'formula.reason.cell': '{argument} の {cell} 番目のセル: {value} — {problem}。{hint}。',
-    'formula.reason.not_a_value': ('{argument} の {cell} 番目のセル: セルに入る値（文字・数値・'
+    'formula.reason.not_date': '{argument}：{value} — {problem}。{hint}。',
+    'formula.reason.cell': '{argument} の{cell}番目のセル：{value} — {problem}。{hint}。',
+    'formula.reason.not_a_value': ('{argument} の{cell}番目のセル：セルに入る値（文字・数値・'
                                    '日付・TRUE/FALSE）ではありません。'),
-    'formula.reason.one_cell': ('{argument} にはセルを1つだけ指定してください（{count} セルの'
+    'formula.reason.one_cell': ('{argument} にはセルを1つだけ指定してください（{count}セルの'
                                 '範囲が指定されています）。'),
     'formula.reason.blank': '{argument} が空欄です。',
-    'formula.reason.unknown_option': '{argument}: {value} は選べる値（{choices}）ではありません。',
+    'formula.reason.unknown_option': '{argument}：{value}は選べる値（{choices}）ではありません。',
     'formula.reason.lengths': ('{names} のセルの数をそろえてください（現在 {sizes}）。'),
-    'formula.reason.period_unknown': ('{argument}: {value} は日付としても期間としても読めません'
+    'formula.reason.period_unknown': ('{argument}：{value}は日付としても期間としても読めません'
                                       '（例: 2026-04 / FY2026Q1 / 2026年度上期 / '
                                       '2026-04..2026-06）。'),
     'formula.reason.period_order': 'period_end（{end}）が period_start（{start}）より前です。',
     'formula.reason.period_blank': ('period_start が空欄です。日付か、2026-04・FY2026Q1 のような'
                                     '期間を指定してください。'),
-    'formula.reason.unknown_stage': '{argument}: {value} はステージとして読めません（{choices}）。',
+    'formula.reason.unknown_stage': '{argument}：{value}はステージとして読めません（{choices}）。',
     'formula.reason.stage_order': ('to_stage「{to_stage}」は from_stage「{from_stage}」より後の'
                                    'ステージにしてください。'),
     'formula.reason.no_stage_column': ('見出し行に「{stage}」の列がありません（見出し: '
@@ -73,7 +73,7 @@ LABELS: dict[str, str] = {
     'formula.reason.stage_column_period': ('期間や「期間」基準を使うには、ステージ名の見出し行と'
                                            '日付の表を指定してください（現在ステージの1列では'
                                            '使えません）。'),
-    'formula.reason.stage_column_value': ('ステージの列の {value} はステージとして読めません'
+    'formula.reason.stage_column_value': ('ステージの列の{value}はステージとして読めません'
                                           '（{choices}、失注、進行中）。'),
     'formula.reason.table_empty': '{argument} が空です。見出し行を含めて表を選択してください。',
     'formula.reason.table_problem': '{problem}',
@@ -81,24 +81,25 @@ LABELS: dict[str, str] = {
     'formula.reason.second_table': ('2つ目の表には商談の表（商談ID・担当者・作成日・状態 …）'
                                     'か、実績の表（担当者・指標・実績）を指定してください。'),
     'formula.reason.actuals_columns': '実績の表には「担当者」「指標」「実績」の列が必要です。',
-    'formula.reason.unknown_metric': '実績の表: {value} は指標として読めません（{choices}）。',
-    'formula.reason.not_a_month': '実績の表: {value} は年月として読めません（例: 2026-04）。',
-    'formula.reason.unknown_calendar': ('{value} は祝日カレンダーとして読めません。JP（日本）、'
+    'formula.reason.unknown_metric': '実績の表：{value}は指標として読めません（{choices}）。',
+    'formula.reason.not_a_month': '実績の表：{value}は年月として読めません（例: 2026-04）。',
+    'formula.reason.unknown_calendar': ('{value}は祝日カレンダーとして読めません。JP（日本）、'
                                         'ほかの国コード（US・GB など）、または「なし」を指定して'
                                         'ください。'),
     'formula.reason.internal': ('kpi_xl の内部エラーのため計算できませんでした。使った引数を'
                                 '添えてご連絡ください。'),
     'formula.reason.engine': '{message}',
     # out of range: #NUM! -----------------------------------------------------------------
-    'formula.reason.date_range': ('{argument}: {value} は kpi_xl が扱える日付（1900〜2200年）の'
+    'formula.reason.date_range': ('{argument}：{value}は kpi_xl が扱える日付（1900〜2200年）の'
                                   '範囲外です。年を確認してください。9999/12/31 のような仮の'
                                   '日付は使えません。'),
-    'formula.reason.not_finite': '{argument}: {value} は有限の数値ではありません。',
-    'formula.reason.whole_number': ('{argument} には {minimum} 以上の整数を指定してください'
-                                    '（{value} が指定されています）。'),
+    'formula.reason.not_finite': '{argument}：{value}は有限の数値ではありません。',
+    'formula.reason.whole_number': ('{argument} には {minimum}〜{maximum} の整数を指定してください'
+                                    '（{value}が指定されています）。'),
+    'formula.reason.too_large': '結果が大きすぎて数値になりません（±1.8e308 を超えます）。',
     'formula.reason.negative_cycle': 'cycle_days は0より大きい数にしてください（{value}）。',
     'formula.reason.rate_range': ('{argument} は0〜1の率で指定してください（0.4 または 40%）。'
-                                  '{value} が指定されています。'),
+                                  '{value}が指定されています。'),
     'formula.reason.driver_zero': '{argument} が0のため、必要数が0での割り算になります。',
     'formula.reason.driver_range': '{argument} は0より大きい数にしてください（{value}）。',
     # tables the formulas spill -----------------------------------------------------------
