@@ -61,7 +61,10 @@ def _touches(customers: np.ndarray, dates: np.ndarray) -> tuple[np.ndarray, np.n
     if not len(c):
         return c, day.astype("datetime64[D]")
     span = int(day.max() - day.min()) + 1
-    key = np.unique(c * span + (day - day.min()))
+    key = np.sort(c * span + (day - day.min()))
+    first = np.ones(len(key), dtype=bool)
+    first[1:] = key[1:] != key[:-1]
+    key = key[first]  # sorted distinct pairs (sort + compare: no hash table)
     return key // span, (key % span + day.min()).astype("datetime64[D]")
 
 
@@ -70,7 +73,11 @@ def order_spells(customers: np.ndarray, dates: np.ndarray, n: int) -> pd.DataFra
     (the code), ``spell`` (1, 2 … per customer), ``spell_start``, ``spell_end`` (the churn
     day, datetime64[ns]) — the columns :func:`~kpi_xl.metrics.churn.churn_parts` reads."""
     c, day = _touches(customers, dates)
-    stop = add_months(day, n)
+    if len(day) and (span := int((day.max() - day.min()).astype(np.int64)) + 1) < len(day):
+        lo = day.min()  # each calendar day once: month arithmetic is slow per element
+        stop = add_months(lo + np.arange(span), n)[(day - lo).astype(np.int64)]
+    else:
+        stop = add_months(day, n)
     first = np.ones(len(c), dtype=bool)
     first[1:] = c[1:] != c[:-1]
     new = first.copy()

@@ -49,6 +49,7 @@ __all__ = [
 ]
 
 CELL_TYPES = (str, bool, int, float, dt.date, np.generic, pd.Timestamp)
+_ERROR_TEXTS = list(EXCEL_ERRORS)
 
 
 def is_range(x: object) -> bool:
@@ -251,11 +252,31 @@ def whole_number(x: Any, name: str, minimum: int, default: int | None = None,
 # --------------------------------------------------------------------------- columns
 
 
+_NUMBER_TYPES = frozenset({int, float})
+_DATE_TYPES = frozenset({dt.datetime, pd.Timestamp})
+
+
+def _typed(values: list) -> pd.Series:
+    """The cells as a typed Series when they are all dates or all numbers (blanks aside), so
+    that :mod:`kpi_xl.parse` takes its column fast path; else an object Series."""
+    series = pd.Series(values, dtype=object)
+    types = set(map(type, values))
+    types.discard(type(None))
+    try:
+        if types and types <= _DATE_TYPES:
+            return pd.Series(pd.to_datetime(series.to_numpy(), cache=False))
+        if types and types <= _NUMBER_TYPES:
+            return series.astype("float64")
+    except (ValueError, TypeError, OverflowError):  # out of pandas' range, time zones …
+        pass
+    return series
+
+
 def check_cells(values: list, name: str) -> Cells:
     """Classify a column of cells; an Excel error (passed through) or something no cell can
     hold stops the formula, naming the first such cell (1 = the first cell of the range)."""
     try:
-        c = classify(pd.Series(values, dtype=object))
+        c = classify(_typed(values))
     except (OverflowError, ValueError, TypeError):  # e.g. an int beyond float's range
         for i, v in enumerate(values):
             _check(v, name, i + 1)
@@ -266,8 +287,8 @@ def check_cells(values: list, name: str) -> Cells:
     if other.any():
         i = int(np.argmax(other))
         fail(VALUE, "not_a_value", argument=name, cell=i + 1)
-    if (c.kind == TEXT).any():
-        errs = np.array([error_code(u) is not None for u in c.text_uniques], dtype=bool)
+    if len(c.text_uniques):
+        errs = pd.Index(c.text_uniques, dtype=object).str.upper().isin(_ERROR_TEXTS)
         if errs.any():
             bad = np.isin(c.text_codes, np.flatnonzero(errs))
             i = int(np.argmax(bad))

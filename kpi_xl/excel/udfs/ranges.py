@@ -28,6 +28,7 @@ from ...calendar import Period, month_period, parse_period
 from ...errors import KpiXlError
 from ...i18n import normalize_locale, text
 from ...parse import name_key, read_dates
+from ...parse.cells import BLANK, TEXT
 from ...parse.text import text_values
 from ...read.locale import has_japanese
 from ...schema import TABLES, normalize_header
@@ -61,12 +62,14 @@ def parallel(named: Mapping[str, Any], typed_args: Sequence[str]) -> dict[str, l
 def key_codes(values: list, name: str) -> np.ndarray:
     """One int code per cell: equal codes = one key (module docstring); -1 for blanks."""
     c = check_cells(values, name)
-    texts = text_values(c.raw, cells=c)
-    codes, uniques = pd.factorize(texts)
+    if ((c.kind == TEXT) | (c.kind == BLANK)).all():  # ids as text: their codes as they are
+        codes, uniques = c.text_codes, c.text_uniques
+    else:
+        codes, uniques = pd.factorize(text_values(c.raw, cells=c))
     if not len(uniques):
         return np.full(len(values), -1, dtype=np.int64)
-    keys = np.array([name_key(u) for u in uniques], dtype=object)
-    key_of_unique, _ = pd.factorize(keys)
+    keys = [("".join(u.split()).lower() if u.isascii() else name_key(u)) for u in uniques]
+    key_of_unique, _ = pd.factorize(np.array(keys, dtype=object))
     return np.where(codes < 0, -1, np.append(key_of_unique, -1)[codes]).astype(np.int64)
 
 
@@ -74,7 +77,11 @@ def categorical(values: list, name: str) -> pd.Series:
     """A column of words (statuses, stages) as a categorical Series of their stripped text,
     so that the engine looks each distinct word up once."""
     c = check_cells(values, name)
-    codes, uniques = pd.factorize(text_values(c.raw, cells=c))
+    if ((c.kind == TEXT) | (c.kind == BLANK)).all():  # words only: their codes as they are
+        unique_codes, uniques = pd.factorize(c.text_uniques)
+        codes = np.where(c.text_codes < 0, -1, np.append(unique_codes, -1)[c.text_codes])
+    else:
+        codes, uniques = pd.factorize(text_values(c.raw, cells=c))
     return pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index(uniques,
                                                                             dtype=object)))
 
