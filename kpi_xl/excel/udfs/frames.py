@@ -22,7 +22,9 @@ __all__ = ["column_label", "find_column", "given", "header_row", "names_of",
 
 def given(x: Any) -> bool:
     """Whether an optional table argument was given (a range, not a blank cell)."""
-    return is_range(x) and bool(rows(x)) and not all(blank(v) for v in rows(x)[0])
+    head = header_row(x)
+    return bool(head) and not all(blank(v) if isinstance(v, CELL_TYPES) or v is None else False
+                                  for v in head)
 
 
 def table_frame(x: Any, name: str) -> pd.DataFrame:
@@ -78,7 +80,9 @@ def _check_column(values: np.ndarray, name: str) -> None:
 
 def header_row(x: Any) -> list[object]:
     """The first row of a range (its headers), or [] for a scalar."""
-    return list(rows(x)[0]) if is_range(x) and rows(x) else []
+    if not is_range(x) or not len(x):
+        return []
+    return list(x[0]) if is_range(x[0]) else list(x)
 
 
 def table_locale(*tables: Any) -> str:

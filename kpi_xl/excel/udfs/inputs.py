@@ -87,6 +87,8 @@ def rows(x: Any) -> list[list]:
         return []
     if not is_range(x[0]):
         return [list(x)]
+    if isinstance(x, list) and all(type(r) is list for r in x):  # what xlwings passes
+        return x
     return [r if isinstance(r, list) else (list(r) if is_range(r) else [r]) for r in x]
 
 
