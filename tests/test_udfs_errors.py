@@ -263,6 +263,33 @@ def test_why_of_values_names_and_arguments(args, expected):
 def test_why_of_an_unknown_name_lists_the_formulas():
     got = KPI_WHY("KPI_NOPE", 1)
     assert got.startswith("'KPI_NOPE' is not a kpi_xl formula.") and "KPI_SCORECARD" in got
+    assert KPI_WHY("KPI_NOPE ja").startswith("「KPI_NOPE」は kpi_xl の関数ではありません。")
+
+
+RARE_REASONS = [
+    ("KPI_FORECAST", (0, D(2026, 5, 2), "2026-05-02", "2026-05-06"), "no_business_days"),
+    ("KPI_FORECAST", (0, D(2026, 5, 3), "2026-05-02", "2026-05-31"), "no_day_elapsed"),
+    ("KPI_CHURN_RATE", (col("A"), col(D(2026, 4, 2)), "2026-04", None, 3, "inclusive"),
+     None),
+    ("KPI_CONVERSION", (col("lost", None), "hearing", "proposal"), "no_stage_reached"),
+    ("KPI_VELOCITY", (10, None, 0.25, 50), "missing_factor"),
+    ("KPI_VELOCITY", (1e308, 1e308, 0.25, 50), "too_large"),
+    ("KPI_SCORECARD", (TG_EN := [["Rep", "Month", "Metric", "Target"],
+                                 ["A", "2026-04", "revenue", 1]],
+                       [["Name", "Actual"], ["A", 1]], "2026-04"), "actuals_columns"),
+    ("KPI_SCORECARD", (TG_EN, [["Rep", "Metric", "Actual"], ["A", "sales", 1]], "2026-04"),
+     None),
+]
+
+
+@pytest.mark.parametrize(("name", "args", "key"), RARE_REASONS)
+def test_rarer_reasons_are_worded_in_both_languages(name, args, key):
+    r = reason_of_call(name, *args)
+    if key is not None:
+        assert isinstance(r, Reason) and r.key == key
+    for loc in ("en", "ja"):
+        words = explain(name, *args, locale=loc)
+        assert not PYTHON_WORDS.search(words) and "{" not in words, words
 
 
 def test_why_accepts_what_classic_xlwings_passes_with_ndim_2():

@@ -19,7 +19,7 @@ from .customers import KPI_CHURN_RATE, KPI_GRR, KPI_NRR
 from .deals import KPI_CONVERSION, KPI_CYCLE_DAYS, KPI_VELOCITY, KPI_WIN_RATE
 from .frames import header_row
 from .inputs import blank, is_range, one, rows
-from .outcome import Reason, evaluate
+from .outcome import Reason, evaluate, typed
 from .pacing import KPI_ACHIEVEMENT, KPI_BUSINESS_DAYS, KPI_FORECAST, KPI_PACE
 from .ranges import locale_of
 from .runtime import explaining, formula
@@ -53,7 +53,8 @@ def KPI_WHY(formula_name, *args):
     return got
 
 
-def _name_and_language(v: object) -> tuple[str, str | None]:
+def _name_and_language(v: object) -> tuple[str, str | None, str]:
+    """(formula name, language asked for or None, the name as written)."""
     words = str(v).replace("\u3000", " ").replace(",", " ").replace(":", " ").split()
     language = None
     if len(words) > 1 and normalize_header(words[-1]) in _LANGUAGES:
@@ -62,7 +63,7 @@ def _name_and_language(v: object) -> tuple[str, str | None]:
     name = "".join(words).upper()
     if name and not name.startswith("KPI_"):
         name = "KPI_" + name
-    return name, language
+    return name, language, " ".join(words)
 
 
 def reason_of_call(name: str, *args: Any) -> Any:
@@ -81,13 +82,13 @@ def explain(formula_name: Any, *args: Any, locale: str | None = None) -> str:
     v = one(formula_name, "formula_name")
     if blank(v):
         return text("formula.why.blank", locale or locale_of(args))
-    name, language = _name_and_language(v)
+    name, language, written = _name_and_language(v)
     headers = [h for a in args if is_range(a) and rows(a) and len(rows(a)[0]) > 1
                for h in header_row(a)]
     loc = locale or language or locale_of((v, *args), headers=headers)
     f = FORMULAS.get(name)
     if f is None:
-        return text("formula.why.unknown", loc, name=f"'{v}'", names=", ".join(FORMULAS))
+        return text("formula.why.unknown", loc, name=typed(written)(loc), names=", ".join(FORMULAS))
     least, most = _arity(f)
     if not least <= len(args) <= most:
         return text("formula.why.arity", loc, formula=name, least=least, most=most,

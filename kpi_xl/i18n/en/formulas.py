@@ -29,7 +29,7 @@ LABELS: dict[str, str] = {
                                       'after it.'),
     'formula.reason.no_dated_won_deals': ('No won deal has both a created date and a close date '
                                           'on or after it.'),
-    'formula.reason.missing_factor': '{names}: blank, so the product cannot be computed.',
+    'formula.reason.missing_factor': '{names}: blank, so the velocity cannot be computed.',
     'formula.reason.no_active_customers': ('No customer was active on the day before the period '
                                            '(no order within {months} months before it), so '
                                            'there is nobody who could churn.'),

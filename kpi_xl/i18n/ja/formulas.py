@@ -5,7 +5,7 @@ LABELS: dict[str, str] = {
     # KPI_WHY ---------------------------------------------------------------------------
     'formula.why.line': '{code} {reason}',
     'formula.why.ok': '{formula} はここでは値を返しています（エラーはありません）。',
-    'formula.why.unknown': ('{name} は kpi_xl の関数ではありません。説明したい関数の名前を'
+    'formula.why.unknown': ('{name}は kpi_xl の関数ではありません。説明したい関数の名前を'
                             '書いてください（例: =KPI_WHY("KPI_PACE", C2, D2, TODAY())）: '
                             '{names}。'),
     'formula.why.blank': ('最初に説明したい関数の名前、続けてその引数を書いてください'
@@ -30,7 +30,7 @@ LABELS: dict[str, str] = {
                                       'ありません。'),
     'formula.reason.no_dated_won_deals': ('作成日と、それ以降の完了日の両方が入った受注商談が'
                                           'ありません。'),
-    'formula.reason.missing_factor': '{names} が空欄のため、掛け算できません。',
+    'formula.reason.missing_factor': '{names} が空欄のため、商談速度を計算できません。',
     'formula.reason.no_active_customers': ('期間の前日に稼働中の顧客がいません（その前{months}か'
                                            '月以内の受注なし）。離反しうる顧客がいないため'
                                            '計算できません。'),
