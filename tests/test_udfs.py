@@ -28,6 +28,7 @@ from kpi_xl.excel.udfs import (
     KPI_REQUIRED,
     KPI_VELOCITY,
     KPI_WIN_RATE,
+    explain,
 )
 from kpi_xl.excel.udfs.why import reason_of_call
 from kpi_xl.metrics import (
@@ -362,6 +363,14 @@ def test_cycle_days_match_the_engine(statistic, with_status):
 def test_cycle_days_errors(args, code, key):
     assert KPI_CYCLE_DAYS(*args) == code
     assert error("KPI_CYCLE_DAYS", *args) == (code, key)
+
+
+def test_a_bad_cell_is_numbered_as_in_the_selected_range_header_included():
+    args = (col("作成日", D(2026, 4, 1), "2026/2/30"), col("完了日", None, D(2026, 4, 3)))
+    assert explain("KPI_CYCLE_DAYS", *args, locale="en").startswith(
+        "#VALUE! created, cell 3: '2026/2/30' — no such date (2026-02 has 28 days).")
+    assert explain("KPI_CYCLE_DAYS", *args, locale="ja").startswith(
+        "#VALUE! created の3番目のセル：「2026/2/30」 — 存在しない日付です")
 
 
 def test_cycle_days_count_of_nothing_is_zero():

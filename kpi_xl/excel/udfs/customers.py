@@ -43,11 +43,11 @@ def KPI_CHURN_RATE(customer_ids, order_dates, period_start, period_end=None,
 
 def _orders(named: dict[str, Any]) -> dict[str, Any]:
     """The order columns (customer codes, dates, amounts when given) of parallel ranges."""
-    cols = parallel(named, [k for k in ("order_dates", "amounts") if k in named])
-    out = {"customers": key_codes(cols["customer_ids"], "customer_ids"),
-           "dates": date_column(cols["order_dates"], "order_dates")}
+    cols, first = parallel(named, [k for k in ("order_dates", "amounts") if k in named])
+    out = {"customers": key_codes(cols["customer_ids"], "customer_ids", first),
+           "dates": date_column(cols["order_dates"], "order_dates", first)}
     if "amounts" in cols:
-        out["amounts"] = number_column(cols["amounts"], "amounts")
+        out["amounts"] = number_column(cols["amounts"], "amounts", first)
     return out
 
 

@@ -147,16 +147,16 @@ def _conversion_table(table: list[list], f: str, t: str, period_start: Any, peri
     if i is None:
         missing(f)
     j = _find(header, _stage_header_names(t))
-    from_dates = date_column(column(body, i), header[i])
+    from_dates = date_column(column(body, i), header[i], 2)  # row 1: the header row
     if j is not None:
-        to_dates = date_column(column(body, j), header[j])
+        to_dates = date_column(column(body, j), header[j], 2)
     else:
         c = _find(header, _column_names("close_date"))
         st = _find(header, _column_names("status"))
         if t != SETTINGS.won_stage or c is None or st is None:
             missing(t)
-        close = date_column(column(body, c), header[c])
-        to_dates = won_dates(close, categorical(column(body, st), header[st]), SETTINGS)
+        close = date_column(column(body, c), header[c], 2)
+        to_dates = won_dates(close, categorical(column(body, st), header[st], 2), SETTINGS)
     s, e = period(period_start, period_end, open_ok=True)
     r = conversion_rate(pd.Series(from_dates), pd.Series(to_dates), start=s, end=e,
                         basis=basis)
@@ -184,10 +184,10 @@ def _cycle_days(created: Any, closed: Any, status: Any, statistic: Any) -> float
     named = {"created": created, "closed": closed}
     if status is not None:
         named["status"] = status
-    cols = parallel(named, ["created", "closed"])
-    c = date_column(cols["created"], "created")
-    z = date_column(cols["closed"], "closed")
-    st = categorical(cols["status"], "status") if "status" in cols else None
+    cols, first = parallel(named, ["created", "closed"])
+    c = date_column(cols["created"], "created", first)
+    z = date_column(cols["closed"], "closed", first)
+    st = categorical(cols["status"], "status", first) if "status" in cols else None
     res = cycle_days(pd.Series(c), pd.Series(z), st)
     if stat == "count":
         return int(res["count"])

@@ -274,27 +274,28 @@ def _typed(values: list) -> pd.Series:
     return series
 
 
-def check_cells(values: list, name: str) -> Cells:
+def check_cells(values: list, name: str, first: int = 1) -> Cells:
     """Classify a column of cells; an Excel error (passed through) or something no cell can
-    hold stops the formula, naming the first such cell (1 = the first cell of the range)."""
+    hold stops the formula, naming the first such cell (``first``: the number of the first
+    value in the range the user selected — 2 when a header cell was skipped)."""
     try:
         c = classify(_typed(values))
     except (OverflowError, ValueError, TypeError):  # e.g. an int beyond float's range
         for i, v in enumerate(values):
-            _check(v, name, i + 1)
+            _check(v, name, i + first)
             if isinstance(v, int) and not isinstance(v, bool) and abs(v) >= 2 ** 63:
-                fail(NUM, "not_finite", argument=f"{name} ({i + 1})", value=typed(v))
+                fail(NUM, "not_finite", argument=f"{name} ({i + first})", value=typed(v))
         raise
     other = c.kind == OTHER
     if other.any():
         i = int(np.argmax(other))
-        fail(VALUE, "not_a_value", argument=name, cell=i + 1)
+        fail(VALUE, "not_a_value", argument=name, cell=i + first)
     if len(c.text_uniques):
         errs = pd.Index(c.text_uniques, dtype=object).str.upper().isin(_ERROR_TEXTS)
         if errs.any():
             bad = np.isin(c.text_codes, np.flatnonzero(errs))
             i = int(np.argmax(bad))
-            _check(values[i], name, i + 1)
+            _check(values[i], name, i + first)
     return c
 
 
@@ -307,21 +308,21 @@ def _first_issue(issues: pd.Series) -> tuple[int, Issue] | None:
     return i, arr[i]
 
 
-def date_column(values: list, name: str, cells_: Cells | None = None) -> np.ndarray:
+def date_column(values: list, name: str, first: int = 1) -> np.ndarray:
     """A column of dates → datetime64[ns] (NaT for blanks); the first unreadable cell stops
     the formula (``#NUM!`` out of 1900–2200, ``#VALUE!`` otherwise)."""
-    c = cells_ if cells_ is not None else check_cells(values, name)
+    c = check_cells(values, name, first)
     p = read_dates(c.raw, cells=c)
     bad = _first_issue(p.issues)
     if bad is not None:
         i, issue = bad
-        _date_issue(issue, name, values[i], i + 1)
+        _date_issue(issue, name, values[i], i + first)
     return p.values.to_numpy(dtype="datetime64[ns]")
 
 
-def number_column(values: list, name: str, cells_: Cells | None = None) -> np.ndarray:
+def number_column(values: list, name: str, first: int = 1) -> np.ndarray:
     """A column of numbers → float64 (NaN for blanks); the first unreadable cell stops it."""
-    c = cells_ if cells_ is not None else check_cells(values, name)
+    c = check_cells(values, name, first)
     if not (c.kind == TEXT).any() and not ((c.kind != BLANK) & (c.kind != NUMBER)).any():
         vals = c.number  # numbers and blanks only: nothing to parse
     else:
@@ -331,17 +332,17 @@ def number_column(values: list, name: str, cells_: Cells | None = None) -> np.nd
             i, issue = bad
             v = values[i]
             if issue.code == "number.not_finite":
-                fail(NUM, "not_finite", argument=f"{name} ({i + 1})", value=typed(v))
+                fail(NUM, "not_finite", argument=f"{name} ({i + first})", value=typed(v))
             if issue.code == "cell.excel_error":
-                _check(v, name, i + 1)
-            fail(VALUE, "cell", argument=name, cell=i + 1, value=typed(v),
+                _check(v, name, i + first)
+            fail(VALUE, "cell", argument=name, cell=i + first, value=typed(v),
                  problem=lambda loc: text(f"msg.{issue.code}", loc, **issue.params),
                  hint=lambda loc: text("hint.number", loc))
         vals = p.values.to_numpy(dtype=float, na_value=np.nan)
     inf = np.isinf(vals)
     if inf.any():
         i = int(np.argmax(inf))
-        fail(NUM, "not_finite", argument=f"{name} ({i + 1})", value=typed(values[i]))
+        fail(NUM, "not_finite", argument=f"{name} ({i + first})", value=typed(values[i]))
     return vals
 
 

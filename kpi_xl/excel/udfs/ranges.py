@@ -45,9 +45,12 @@ HEADER_NAMES = frozenset(normalize_header(n) for t in TABLES.values() for c in t
                          for n in c.all_names() if n)
 
 
-def parallel(named: Mapping[str, Any], typed_args: Sequence[str]) -> dict[str, list]:
+def parallel(named: Mapping[str, Any], typed_args: Sequence[str]
+             ) -> tuple[dict[str, list], int]:
     """Flatten parallel ranges, check that they have the same number of cells and drop a
-    header row (the first cell of a date/number range is a known column header)."""
+    header row (the first cell of a date/number range is a known column header). Returns the
+    columns and the number, in the selected ranges, of their first value (1, or 2 after a
+    header)."""
     cols = {k: cells(v) for k, v in named.items()}
     sizes = {k: len(v) for k, v in cols.items()}
     if len(set(sizes.values())) > 1:
@@ -55,13 +58,13 @@ def parallel(named: Mapping[str, Any], typed_args: Sequence[str]) -> dict[str, l
              sizes=" / ".join(str(n) for n in sizes.values()))
     head = [cols[k][0] for k in typed_args if cols[k]]
     if any(isinstance(h, str) and normalize_header(h) in HEADER_NAMES for h in head):
-        cols = {k: v[1:] for k, v in cols.items()}
-    return cols
+        return {k: v[1:] for k, v in cols.items()}, 2
+    return cols, 1
 
 
-def key_codes(values: list, name: str) -> np.ndarray:
+def key_codes(values: list, name: str, first: int = 1) -> np.ndarray:
     """One int code per cell: equal codes = one key (module docstring); -1 for blanks."""
-    c = check_cells(values, name)
+    c = check_cells(values, name, first)
     if ((c.kind == TEXT) | (c.kind == BLANK)).all():  # ids as text: their codes as they are
         codes, uniques = c.text_codes, c.text_uniques
     else:
@@ -73,10 +76,10 @@ def key_codes(values: list, name: str) -> np.ndarray:
     return np.where(codes < 0, -1, np.append(key_of_unique, -1)[codes]).astype(np.int64)
 
 
-def categorical(values: list, name: str) -> pd.Series:
+def categorical(values: list, name: str, first: int = 1) -> pd.Series:
     """A column of words (statuses, stages) as a categorical Series of their stripped text,
     so that the engine looks each distinct word up once."""
-    c = check_cells(values, name)
+    c = check_cells(values, name, first)
     if ((c.kind == TEXT) | (c.kind == BLANK)).all():  # words only: their codes as they are
         unique_codes, uniques = pd.factorize(c.text_uniques)
         codes = np.where(c.text_codes < 0, -1, np.append(unique_codes, -1)[c.text_codes])

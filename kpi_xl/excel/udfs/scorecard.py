@@ -188,7 +188,9 @@ def _from_actuals(ds: Any, ot: pd.DataFrame, act_col: str, p: Period, as_of: Any
     met_col = find_column(ot, names_of("targets", "metric"))
     if rep_col is None or met_col is None:
         fail(VALUE, "actuals_columns")
-    ot = ot[~pd.concat([blank_mask(ot[c]) for c in ot.columns], axis=1).all(axis=1)]
+    values = number_column(list(ot[act_col]), str(act_col), 2)  # row 1: the header row
+    filled = ~pd.concat([blank_mask(ot[c]) for c in ot.columns], axis=1).all(axis=1)
+    ot, values = ot[filled], values[filled.to_numpy()]
     spelled = {name_key(r): r for r in ds.reps["rep"].dropna()}
     rep_text = parse_text(ot[rep_col])
     reps = rep_text.map(lambda v: spelled.get(name_key(v), v) if pd.notna(v) else None)
@@ -199,7 +201,6 @@ def _from_actuals(ds: Any, ot: pd.DataFrame, act_col: str, p: Period, as_of: Any
     if len(unknown):
         fail(VALUE, "unknown_metric", value=typed(unknown.iloc[0]),
              choices=lambda loc: " | ".join(metric_def(m).label(loc) for m in metric_names()))
-    values = number_column(list(ot[act_col]), str(act_col))
     keep = reps.notna().to_numpy() & metrics.notna().to_numpy()
     mon_col = find_column(ot, names_of("targets", "period"))
     if mon_col is not None:
