@@ -112,3 +112,22 @@ def test_blank_customers_and_dates_are_not_orders():
     dates = np.array(["2026-01-15", "2026-01-20", "NaT"], dtype="datetime64[ns]")
     r = logo_churn_of_orders(cust, dates, dt.date(2026, 4, 1), dt.date(2026, 4, 30))
     assert r.value == 1.0 and r.denominator == 1  # one customer, churning Apr 15
+
+
+# --------------------------------------------------------------------------- metric tables
+
+
+def test_counted_table_names_the_table_a_metrics_events_come_from():
+    from kpi_xl.metrics.metric_tables import counted_table
+
+    opps = pd.DataFrame({"opportunity_id": ["o1"], "rep": ["a"], "created_date": ["2026-04-01"],
+                         "status": ["won"], "close_date": ["2026-04-20"], "amount": [100.0]})
+    with_amounts = make_dataset(opportunities=opps)
+    without = make_dataset(opportunities=opps.assign(amount=None))
+    assert counted_table("visits", with_amounts) == "activities"
+    assert counted_table("activities", with_amounts) == "activities"
+    assert counted_table("order_amount", with_amounts) == "orders"
+    assert counted_table("revenue", with_amounts) == "opportunities"
+    assert counted_table("revenue", without) == "orders"  # deals without amounts, no orders
+    assert counted_table("won_deals", without) == "opportunities"
+    assert counted_table("new_customers", with_amounts) is None

@@ -17,8 +17,9 @@ import pandas as pd
 
 from ...calendar import Period, month_period
 from ...i18n import text
-from ...metric_registry import activity_kind, canonical_metric, metric_def, metric_names
-from ...metrics import revenue_basis, scorecard, scorecard_from_actuals
+from ...metric_registry import canonical_metric, metric_def, metric_names
+from ...metrics import scorecard, scorecard_from_actuals
+from ...metrics.metric_tables import counted_table
 from ...parse import blank_mask, name_key, parse_dates, parse_text
 from ...schema import normalize_header
 from ...validate import validate
@@ -110,16 +111,13 @@ def _team_rows(tg: pd.DataFrame) -> list[tuple[str, str]]:
                               if pd.notna(t) and m))
 
 
-def _missing_table(metric: str, tables: dict[str, Any], ds: Any) -> str | None:
+_ARGUMENT_OF = {"activities": "activities_table", "orders": "orders_table"}
+
+
+def _missing_table(metric: str, given_args: set[str], ds: Any) -> str | None:
     """The optional argument a metric's events need, when it was not given."""
-    if activity_kind(metric, SETTINGS) or metric == "activities":
-        need = "activities_table"
-    elif metric in ("orders", "order_amount") or (
-            metric == "revenue" and revenue_basis(ds)[1] == "no_orders"):
-        need = "orders_table"
-    else:
-        return None
-    return None if need in tables else need
+    need = _ARGUMENT_OF.get(counted_table(metric, ds) or "")
+    return None if need is None or need in given_args else need
 
 
 def _scorecard(targets_table: Any, other: Any, period_: Any, as_of: Any,
