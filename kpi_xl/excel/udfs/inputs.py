@@ -29,7 +29,7 @@ from ...parse import read_dates, read_numbers
 from ...parse.cells import BLANK, NUMBER, OTHER, TEXT, Cells, classify
 from ...parse.result import EXCEL_ERRORS, Issue
 from ...schema import option_key
-from .outcome import NA, NUM, VALUE, XL_CVERR, fail, typed
+from .outcome import NUM, VALUE, XL_CVERR, fail, typed
 
 __all__ = [
     "CELL_TYPES",
@@ -345,7 +345,3 @@ def number_column(values: list, name: str, first: int = 1) -> np.ndarray:
         fail(NUM, "not_finite", argument=f"{name} ({i + first})", value=typed(values[i]))
     return vals
 
-
-def undefined(note: str) -> None:
-    """An engine result without a value whose note no formula words: #N/A with the note."""
-    fail(NA, "undefined", note=note)
