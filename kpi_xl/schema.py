@@ -320,6 +320,8 @@ OPTION_ALIASES: dict[str, tuple[str, ...]] = {
     "previous_period": ("前期間", "直前期間", "前期"),
     "won_deals": ("受注商談", "商談", "受注した商談"),
     "orders": ("受注実績", "実績"),
+    "none": ("なし", "無し", "祝日なし", "休日なし"),  # KPI_BUSINESS_DAYS calendar
+    "JP": ("日本", "日本の祝日", "japan"),
 }
 
 

@@ -51,7 +51,8 @@ from .spells import (
     valid_orders,
 )
 
-__all__ = ["baseline_window", "churn_trend", "logo_churn", "revenue_retention"]
+__all__ = ["baseline_window", "churn_parts", "churn_trend", "logo_churn", "logo_ratio",
+           "retention_row", "revenue_retention"]
 
 _BY = (None, *CUSTOMER_DIMENSIONS)
 
@@ -74,7 +75,7 @@ def _spells(ds: Dataset, months: int | None, as_of: Any) -> tuple[pd.DataFrame, 
 # logo churn
 
 
-def _churn_parts(sp: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+def churn_parts(sp: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
     """Per customer: active_at_start, churned_from_start, churned_any, started (booleans)."""
     before = start - ONE_DAY
     se = sp["spell_end"].fillna(FAR)
@@ -86,7 +87,9 @@ def _churn_parts(sp: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd
     return f.groupby(sp["customer"].to_numpy()).any()
 
 
-def _logo_ratio(parts: pd.DataFrame, definition: str) -> Ratio:
+def logo_ratio(parts: pd.DataFrame, definition: str) -> Ratio:
+    """Logo churn of ``definition`` from :func:`churn_parts` (formulas in the module
+    docstring); NaN with a note when nobody is in the denominator."""
     if definition == "active_at_start":
         num = int(parts["churned_from_start"].sum())
         den = int(parts["active_at_start"].sum())
@@ -127,14 +130,14 @@ def logo_churn(ds: Dataset, start: Any, end: Any = None, *, definition: str | No
     d = _definition(ds, definition)
     s, e = period_window(start, end)
     sp, _ = _spells(ds, inactive_months, as_of)
-    parts = _churn_parts(sp, s, e)
+    parts = churn_parts(sp, s, e)
     if by is None:
-        return _logo_ratio(parts, d)
+        return logo_ratio(parts, d)
     groups = customer_groups(ds, by, sp["customer"])
     rows = []
     labels = pd.Series(parts.index.map(groups), index=parts.index)
     for g in sorted(set(groups)):
-        r = _logo_ratio(parts[labels == g], d)
+        r = logo_ratio(parts[labels == g], d)
         rows.append({by: g, **r.as_dict()})
     return pd.DataFrame(rows, columns=[by, "value", "numerator", "denominator", "definition",
                                        "note"])
@@ -179,7 +182,9 @@ _RETENTION_COLUMNS = ["period_start", "period_end", "base_start", "base_end", "b
 _EXCLUSION_NOTE = "customers without revenue in the base window (new, reactivated) are left out"
 
 
-def _retention_row(base: pd.Series, cur: pd.Series) -> dict:
+def retention_row(base: pd.Series, cur: pd.Series) -> dict:
+    """GRR, NRR and their parts from revenue per customer in the base window (``base``) and in
+    the period (``cur``), both indexed by customer (formulas in the module docstring)."""
     base = base[base > 0]
     current = cur.reindex(base.index).fillna(0.0).clip(lower=0.0)
     base_rev = float(base.sum())
@@ -231,7 +236,7 @@ def revenue_retention(ds: Dataset, start: Any, end: Any = None, *, baseline: str
     base, cur = _revenue_by_customer(o, bs, be), _revenue_by_customer(o, s, e)
     head = {"period_start": s, "period_end": e, "base_start": bs, "base_end": be}
     if by is None:
-        return {**head, **_retention_row(base, cur), "definition": b}
+        return {**head, **retention_row(base, cur), "definition": b}
     groups = customer_groups(ds, by)
     base = base[base > 0]
     current = cur.reindex(base.index).fillna(0.0).clip(lower=0.0)
@@ -303,9 +308,9 @@ def churn_trend(ds: Dataset, months: Any, *, definition: str | None = None,
                          "note": "before_data" if first is not None else "no_data"})
             continue
         mv = movements(sp, s, e).iloc[0]
-        lc = _logo_ratio(_churn_parts(sp, s, e), d)
+        lc = logo_ratio(churn_parts(sp, s, e), d)
         bs, be = baseline_window(s, e, b)
-        rr = _retention_row(_revenue_by_customer(o, bs, be), _revenue_by_customer(o, s, e))
+        rr = retention_row(_revenue_by_customer(o, bs, be), _revenue_by_customer(o, s, e))
         rows.append({"period_start": s, "period_end": e,
                      **{k: int(mv[k]) for k in MOVEMENT_COLUMNS},
                      "logo_churn": lc.value, "churn_definition": d, "grr": rr["grr"],

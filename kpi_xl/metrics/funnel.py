@@ -206,7 +206,7 @@ def conversion_rate(from_dates: pd.Series, to_dates: pd.Series, *, start: DateLi
                  zero_note=_conv_zero_note(b, "from stage"))
 
 
-def conversion_from_stages(stages: list, from_stage: str, to_stage: str,
+def conversion_from_stages(stages: list | pd.Series, from_stage: str, to_stage: str,
                            settings: Settings | None = None) -> Ratio:
     """Conversion from a column of current-stage names: opportunities at or beyond
     ``to_stage`` ÷ those at or beyond ``from_stage``, in the stage order of ``settings``.
@@ -214,25 +214,30 @@ def conversion_from_stages(stages: list, from_stage: str, to_stage: str,
     Blanks are ignored; lost/open carry no stage information and are ignored too; a first
     cell that is a column header (Stage, ステージ, Status …) is skipped. Unknown stage names →
     ConfigError naming the value. Edge case: nobody at or beyond ``from_stage`` → NaN with a
-    note.
+    note. Each distinct name is looked up once (a categorical Series keeps its own codes).
     """
     st = settings or _DEFAULT
     order = {k: n for n, k in enumerate(st.stages)}
     f, t = st.stages[stage_index(st, from_stage)], st.stages[stage_index(st, to_stage)]
-    s = pd.Series(list(stages), dtype=object)
-    s = s[s.notna() & (s.astype(str).str.strip() != "")]
+    s = stages if isinstance(stages, pd.Series) else pd.Series(list(stages), dtype=object)
+    codes, uniques = pd.factorize(s)
+    filled_u = np.array([bool(str(u).strip()) for u in uniques] + [False], dtype=bool)
+    filled = filled_u[np.where(codes < 0, len(uniques), codes)]
+    rows = np.flatnonzero(filled)
     heads = {normalize_header(n) for c in ("stage", "status")
              for n in table_spec("opportunities", st.stages).column(c).all_names()}
-    if len(s) and isinstance(s.iloc[0], str) and st.stage_key(s.iloc[0]) is None \
-            and normalize_header(s.iloc[0]) in heads:
-        s = s.iloc[1:]
-    lut: dict[object, int] = {}
-    for u in pd.unique(s):
-        key = st.stage_key(u)
+    if len(rows):
+        first = uniques[codes[rows[0]]]
+        if isinstance(first, str) and st.stage_key(first) is None \
+                and normalize_header(first) in heads:
+            filled[rows[0]] = False
+    lut = np.full(len(uniques), -1, dtype=np.int64)
+    for c in np.unique(codes[filled]):
+        key = st.stage_key(uniques[c])
         if key is None:
-            raise ConfigError(f"unknown stage {u!r} in the stage column "
+            raise ConfigError(f"unknown stage {uniques[c]!r} in the stage column "
                               f"({'|'.join(st.stages)}, lost, open)")
-        lut[u] = order.get(key, -1)  # lost / open: no stage information
-    idx = s.map(lut).to_numpy(dtype=np.int64) if len(s) else np.zeros(0, dtype=np.int64)
+        lut[c] = order.get(key, -1)  # lost / open: no stage information
+    idx = lut[codes[filled]]
     num, den = int((idx >= order[t]).sum()), int((idx >= order[f]).sum())
     return ratio(num, den, "current stage", zero_note=f"no opportunities at or beyond '{f}'")

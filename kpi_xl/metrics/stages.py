@@ -154,6 +154,11 @@ def status_codes(values: object, settings: Settings | None = None) -> np.ndarray
     the won stage counts as open."""
     settings = settings or _DEFAULT
     s = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+    if isinstance(s.dtype, pd.CategoricalDtype):  # once per category, no object per row
+        cats = s.cat.categories
+        lut_codes = np.array([_status_code(u, settings) for u in cats] + [""], dtype=object)
+        codes = s.cat.codes.to_numpy()
+        return lut_codes[np.where(codes < 0, len(cats), codes)]
     s = s.astype(object)
     s = s.where(s.notna(), "")
     lut = {u: _status_code(u, settings) for u in pd.unique(s)}
