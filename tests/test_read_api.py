@@ -106,7 +106,8 @@ def test_progress_reports_each_table_with_its_rows(tmp_path):
     (tmp_path / "csv").mkdir()
     (tmp_path / "csv" / "orders.csv").write_text("Date,Customer ID,Amount\n2026-10-01,C1,1\n")
     read_source(tmp_path / "csv", progress=rec)
-    assert rec.tables == [("orders.csv (UTF-8, comma-separated)", 1)]  # the detected encoding is named
+    # the detected encoding is named
+    assert rec.tables == [("orders.csv (UTF-8, comma-separated)", 1)]
 
 
 def test_locale_is_guessed_from_settings_then_japanese_text(tmp_path):

@@ -45,7 +45,7 @@ def _finish(found: list[tuple[str, Path, pd.DataFrame, tuple[str, str, str], lis
             locale: str | None, progress: Progress) -> dict[str, RawTable]:
     raws = {name: RawTable(name, frame, "", 1) for name, _, frame, _, _ in found}
     loc = locale or guess_locale(raws, *(p.name for _, p, _, _, _ in found))
-    for name, path, frame, enc, notes in found:
+    for name, path, _frame, enc, notes in found:
         raw = raws[name]
         _drop_total_rows(raw)
         raw.detected = _detected(enc, loc)
