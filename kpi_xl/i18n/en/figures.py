@@ -45,6 +45,11 @@ LABELS: dict[str, str] = {
                        '2026年10月度), a calendar year (2026), a fiscal year (FY2026, FY26, '
                        '2026年度, 令和8年度), a quarter (FY2026Q1, Q1), a half (FY2026H2, 上期, '
                        'H1) or a range START..END (2026-04..2026-09, 2026-04-15..2026-05-20)'),
+    # forecast categories ----------------------------------------------------------------
+    'forecast.commit': 'Commit',
+    'forecast.best_case': 'Best case',
+    'forecast.pipeline': 'Pipeline',
+    'forecast.omitted': 'Omitted',
     # at-risk reasons ---------------------------------------------------------------------
     'risk.interval': 'no order for {days} days (usual interval {gap} days)',
     'risk.volume': 'order volume down {drop} vs own 12-month baseline',
