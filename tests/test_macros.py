@@ -34,7 +34,8 @@ INJECTIONS = ["=cmd|' /C calc'!A0", "+1", "-2", "@SUM(A1)", "'quoted", "001", "T
 
 # --------------------------------------------------------------------------- (a) no drift
 
-STANDIN_CLASSES = [xs.App, xs.Book, xs.Sheets, xs.Sheet, xs.Range, xs.Font, xs.Borders,
+STANDIN_CLASSES = [xs.App, xs.Book, xs.Sheets, xs.Sheet, xs.Range, xs.PageSetup, xs.Font,
+                   xs.Borders,
                    xs.ConditionalFormats, xs.Names, xs.Name, xs.Tables, xs.Table, xs.Charts,
                    xs.Chart, xs.ChartSeriesCollection, xs.ChartSeries, xs.ChartAxis,
                    xs.ChartLegend]

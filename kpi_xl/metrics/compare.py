@@ -15,7 +15,8 @@ against the whole of October.
 
 change = current ÷ base − 1. A base window that starts before the metric's data begins has no
 value (NaN, note ``no_data``: "n/a: no data a year ago" — never 0 %); a base of 0 gives NaN
-with note ``zero_base``. Where the data begins (:func:`coverage_start`): revenue and won
+with note ``zero_base``. A window is covered when the data begins on or before its first
+business day (:func:`covers`). Where the data begins (:func:`coverage_start`): revenue and won
 deals — the first decided deal (won-deal basis) or the first order (order basis); new
 customers — the first decided deal or order, whichever is first; activities — the first
 activity.
@@ -33,8 +34,9 @@ from ..dataset import Dataset
 from ..metric_registry import activity_kind, metric_def
 from .actuals import actuals
 from .common import ALL, as_day, check_by, check_dataset, revenue_basis
+from .targets import calendar_of
 
-__all__ = ["COMPARE_COLUMNS", "COMPARE_METRICS", "comparisons", "coverage_start",
+__all__ = ["COMPARE_COLUMNS", "COMPARE_METRICS", "comparisons", "coverage_start", "covers",
            "same_day_windows"]
 
 COMPARE_METRICS = ("revenue", "won_deals", "new_customers", "activities")
@@ -96,6 +98,17 @@ def coverage_start(ds: Dataset, metric: str) -> dt.date | None:
     return min(found).date() if found else None
 
 
+def covers(ds: Dataset, data_start: dt.date | None, window_start: dt.date) -> bool:
+    """Whether data beginning on ``data_start`` covers a window beginning on ``window_start``:
+    it begins on or before it, or no business day lies between them (data that starts on the
+    first business day of a month covers the month)."""
+    if data_start is None:
+        return False
+    if data_start <= window_start:
+        return True
+    return calendar_of(ds).business_days(window_start, data_start - dt.timedelta(days=1)) == 0
+
+
 def _change(current: float, base: float, covered: bool) -> tuple[float, str]:
     if not covered:
         return math.nan, "no_data"
@@ -128,7 +141,7 @@ def comparisons(ds: Dataset, cut: dt.date, *, metrics: Iterable[str] = COMPARE_M
         for name, (lo, hi) in wins.items():
             a = actuals(ds, metric, by=by, start=lo, end=hi)
             sums[name] = a.set_index("group")["actual"] if len(a) else pd.Series(dtype=float)
-        covered = {name: start <= lo for name, (lo, _) in wins.items()}
+        covered = {name: covers(ds, start, lo) for name, (lo, _) in wins.items()}
         names = fixed if fixed is not None else (
             [ALL] if by is None else sorted({g for s in sums.values() for g in s.index}, key=str))
         unit = metric_def(metric, ds.settings).unit

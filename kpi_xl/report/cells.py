@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..units import currency_symbol, display_width
 from ..xlsx.text import TextChanges, clean_text
-from .model import FORMATS, Table
+from .model import FORMATS, ROW_POINTS, Sheet, Table
 
 __all__ = [
     "CM_PER_COL",
@@ -34,7 +34,9 @@ __all__ = [
     "is_numeric_column",
     "looks_like_formula",
     "scale_columns",
+    "sheet_widths",
     "text_categories",
+    "traffic_formulas",
     "value_width",
     "widen",
 ]
@@ -42,12 +44,13 @@ __all__ = [
 NO_DATA = {"ja": "データなし", "en": "No data"}
 #: Characters that make Excel (or a CSV export) treat text as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@")
-NUMERIC_FORMATS = {"int", "number", "currency", "pct", "days"}
+NUMERIC_FORMATS = {"int", "number", "currency", "pct", "days", "amount", "amount1", "change",
+                   "index"}
 MAX_TEXT = 32767
 MAX_WIDTH = 50
 MIN_WIDTH = 6
-CM_PER_COL = 1.7
-CM_PER_ROW = 0.5
+CM_PER_COL = 1.7  # a column of the default width (8.43 characters, 64 pixels)
+CM_PER_ROW = ROW_POINTS * 2.54 / 72  # a row of the fixed height
 
 
 def looks_like_formula(text: str) -> bool:
@@ -107,9 +110,11 @@ def value_width(value: Any, fmt: str) -> float:
     if isinstance(value, (int, float)):
         if fmt == "pct":
             return len(f"{value * 100:.1f}%") + 2
-        if fmt in ("int", "currency"):
+        if fmt == "change":
+            return len(f"{value * 100:+.1f}%") + 2
+        if fmt in ("int", "currency", "amount", "days", "index"):
             return len(f"{value:,.0f}") + (3 if fmt == "currency" else 2)
-        if fmt in ("number", "days"):
+        if fmt in ("number", "amount1"):
             return len(f"{value:,.1f}") + 2
         return min(len(f"{value:.10g}"), 12) + 2
     return display_width(str(value).split("\n")[0]) + 2
@@ -118,6 +123,24 @@ def value_width(value: Any, fmt: str) -> float:
 def widen(widths: dict[int, float], col: int, width: float) -> None:
     """Make column ``col`` at least ``width`` wide (within the minimum and maximum)."""
     widths[col] = min(max(widths.get(col, MIN_WIDTH), width), MAX_WIDTH)
+
+
+def sheet_widths(sheet: Sheet) -> dict[int, float]:
+    """The width (characters) of every column a sheet's tables and legends use: each header
+    and value measured with :func:`value_width`, 6 to 50 characters — what every renderer
+    writes and what the page scale is computed from."""
+    widths: dict[int, float] = {}
+    for table in sheet.tables:
+        for j, column in enumerate(table.columns):
+            widen(widths, table.col + j, display_width(column.header) + 2)
+        for values in table.rows:
+            for j, column in enumerate(table.columns):
+                value = cell_value(values[j] if j < len(values) else None)
+                widen(widths, table.col + j, value_width(value, column.fmt))
+    for legend in sheet.legends:
+        for j, (_, text) in enumerate(legend.items):
+            widen(widths, legend.col + 1 + j, display_width(text) + 2)
+    return widths
 
 
 # --------------------------------------------------------------------------- tables, charts
@@ -172,3 +195,18 @@ def text_categories(table: Table, category: str) -> bool:
     """Whether a chart's categories (column ``category`` of ``table``) hold text."""
     j = table.column_index(category) - table.col
     return any(isinstance(cell_value(row[j]), str) for row in table.rows if len(row) > j)
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else repr(float(x))
+
+
+def traffic_formulas(ref: str, low: float, high: float) -> list[tuple[str, str]]:
+    """The conditional-format formulas (without ``=``… with it, as Excel stores them in a
+    rule) colouring a cell by the value in ``ref`` (e.g. ``$E5``: the pace of the same row):
+    green from ``high``, amber from ``low``, red below; a blank or text ``ref`` colours
+    nothing. Returns ``(formula, fill key)`` pairs."""
+    lo, hi = _num(low), _num(high)
+    return [(f"=AND(ISNUMBER({ref}),{ref}>={hi})", "green"),
+            (f"=AND(ISNUMBER({ref}),{ref}>={lo},{ref}<{hi})", "amber"),
+            (f"=AND(ISNUMBER({ref}),{ref}<{lo})", "red")]

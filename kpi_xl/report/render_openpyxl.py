@@ -22,10 +22,12 @@ from openpyxl.formatting.rule import CellIsRule, ColorScaleRule, FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.header_footer import HeaderFooterItem
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..progress import SILENT, Progress
-from ..units import display_width
 from ..xlsx.text import TextChanges
 from .cells import (
     CM_PER_COL,
@@ -35,10 +37,10 @@ from .cells import (
     cell_value,
     looks_like_formula,
     scale_columns,
-    value_width,
-    widen,
+    sheet_widths,
+    traffic_formulas,
 )
-from .model import Chart, Report, Sheet, Table, Text
+from .model import FILLS, ROW_POINTS, TITLE_ROW_POINTS, Chart, Report, Sheet, Table, Text
 from .naming import GENERATED_NAME, sheet_name
 
 __all__ = ["NO_DATA", "generated_kind", "generated_sheets", "render_into", "render_package",
@@ -57,7 +59,14 @@ _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _RED = PatternFill("solid", fgColor="FFF8CBAD", bgColor="FFF8CBAD")
 _AMBER = PatternFill("solid", fgColor="FFFFE699", bgColor="FFFFE699")
 _GREEN = PatternFill("solid", fgColor="FFC6EFCE", bgColor="FFC6EFCE")
-_TEXT_STYLES = {"title": _TITLE, "subtitle": _SUBTITLE, "note": _NOTE}
+_HEADING = Font(bold=True)
+_TEXT_STYLES = {"title": _TITLE, "subtitle": _SUBTITLE, "heading": _HEADING, "note": _NOTE}
+_LEGEND_FONT = Font(size=9)
+
+
+def _fill(key: str) -> PatternFill:
+    rgb = "FF" + FILLS[key].lstrip("#")
+    return PatternFill("solid", fgColor=rgb, bgColor=rgb)
 
 
 # --------------------------------------------------------------------------- generated sheets
@@ -142,22 +151,50 @@ def _quoted(text: str) -> str:
 
 def _render_sheet(ws: Worksheet, sheet: Sheet, report: Report,
                   changes: TextChanges | None = None) -> None:
-    widths: dict[int, float] = {}
+    widths = sheet_widths(sheet)
+    ws.sheet_format.defaultRowHeight = ROW_POINTS
+    ws.sheet_format.customHeight = True
     for text in sheet.texts:
         _write_text(ws, text, changes)
+    for legend in sheet.legends:
+        title = _put(ws, legend.row, legend.col, legend.title, changes)
+        title.font = _NOTE
+        for j, (fill, label) in enumerate(legend.items):
+            cell = _put(ws, legend.row, legend.col + 1 + j, label, changes)
+            cell.fill, cell.border, cell.font = _fill(fill), _BORDER, _LEGEND_FONT
     for table in sheet.tables:
-        _write_table(ws, table, report, widths, changes)
+        _write_table(ws, table, report, changes)
     for chart in sheet.charts:
         _write_chart(ws, sheet, chart, report)
     for col, width in widths.items():
         ws.column_dimensions[get_column_letter(col + 1)].width = round(width, 1)
 
     ws.sheet_view.zoomScale = 90
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.gridLines = False
+    _page_setup(ws, sheet, changes)
+
+
+def _page_setup(ws: Worksheet, sheet: Sheet, changes: TextChanges | None) -> None:
+    p = sheet.page
+    ws.page_setup.orientation = "landscape" if p.landscape else "portrait"
+    ws.page_setup.paperSize = p.paper
+    ws.page_setup.scale = p.scale
+    left, right, top, bottom = p.margins
+    ws.page_margins = PageMargins(left=left, right=right, top=top, bottom=bottom,
+                                  header=p.header_margin, footer=p.header_margin)
+
+    def clean(text: str) -> str:
+        return changes.clean(text) if changes is not None else text
+
+    if p.header:
+        ws.oddHeader = HeaderFooterItem.from_str(clean(p.header))
+    if p.footer:
+        ws.oddFooter = HeaderFooterItem.from_str(clean(p.footer))
+    if p.title_rows:
+        ws.print_title_rows = f"1:{p.title_rows}"
+    for row in p.breaks:
+        ws.row_breaks.append(Break(id=row))
+    ws.print_area = f"A1:{get_column_letter(p.area[1] + 1)}{p.area[0] + 1}"
 
 
 def _write_text(ws: Worksheet, text: Text, changes: TextChanges | None) -> None:
@@ -165,9 +202,11 @@ def _write_text(ws: Worksheet, text: Text, changes: TextChanges | None) -> None:
     for i, line in enumerate(text.lines):
         cell = _put(ws, text.row + i, text.col, line, changes)
         cell.font = font
+        if text.style == "title":
+            ws.row_dimensions[text.row + i + 1].height = TITLE_ROW_POINTS
 
 
-def _write_table(ws: Worksheet, table: Table, report: Report, widths: dict[int, float],
+def _write_table(ws: Worksheet, table: Table, report: Report,
                  changes: TextChanges | None = None) -> None:
     title = _put(ws, table.row, table.col, table.title, changes)
     title.font = _BOLD
@@ -176,7 +215,6 @@ def _write_table(ws: Worksheet, table: Table, report: Report, widths: dict[int, 
         cell = _put(ws, table.header_row, table.col + j, column.header, changes)
         cell.font, cell.fill, cell.alignment, cell.border = (
             _HEADER_FONT, _HEADER_FILL, _HEADER_ALIGN, _BORDER)
-        widen(widths, table.col + j, display_width(column.header) + 2)
 
     for i, values in enumerate(table.rows):
         r = table.first_data_row + i
@@ -186,7 +224,6 @@ def _write_table(ws: Worksheet, table: Table, report: Report, widths: dict[int, 
             cell.border = _BORDER
             cell.number_format = (table.cell_format(i, j, report.currency)
                                   if table.columns[j].fmt == "auto" else formats[j])
-            widen(widths, table.col + j, value_width(cell.value, table.columns[j].fmt))
     if not table.rows:
         r = table.first_data_row
         label = NO_DATA["ja" if report.locale.lower().startswith("ja") else "en"]
@@ -214,7 +251,15 @@ def _data_range(table: Table, col: int) -> str:
 def _write_conditional(ws: Worksheet, table: Table, cond: Any) -> None:
     if not table.rows:
         return
-    if cond.kind == "traffic":
+    if cond.kind == "traffic" and cond.by:
+        col = table.column_index(cond.column)
+        rng = _data_range(table, col)
+        ref = f"${get_column_letter(table.column_index(cond.by) + 1)}{table.first_data_row + 1}"
+        fills = {"green": _GREEN, "amber": _AMBER, "red": _RED}
+        for formula, colour in traffic_formulas(ref, cond.low, cond.high):
+            ws.conditional_formatting.add(rng, FormulaRule(formula=[formula.lstrip("=")],
+                                                           fill=fills[colour]))
+    elif cond.kind == "traffic":
         col = table.column_index(cond.column)
         rng = _data_range(table, col)
         first = rng.split(":")[0]
@@ -319,6 +364,8 @@ def _write_chart(ws: Worksheet, sheet: Sheet, chart: Chart, report: Report) -> N
                 fmt = column_fmt(members[0].column)
                 if fmt:
                     plot.y_axis.number_format = fmt
+                if chart.y2_title:
+                    plot.y_axis.title = chart.y2_title
             plots.append(plot)
         main = plots[0]
         for extra in plots[1:]:
@@ -335,6 +382,10 @@ def _write_chart(ws: Worksheet, sheet: Sheet, chart: Chart, report: Report) -> N
             main.x_axis.scaling.orientation = "maxMin"
         if chart.y_title:
             main.y_axis.title = chart.y_title
+        if chart.x_title:
+            main.x_axis.title = chart.x_title
+        if chart.every_category:
+            main.x_axis.tickLblSkip = 1
         main.x_axis.delete = False
         main.y_axis.delete = False
         main.x_axis.axPos = "l" if chart.kind == "bar" else "b"

@@ -21,11 +21,16 @@ Rules shared with the file renderer:
 - one 2-D write per table (and per text block): each call crosses into Excel, so values are
   never written cell by cell.
 
-Differences from the file renderer (see :func:`render_book` for details): no zoom, print setup
-or pie data labels (no xlwings API); charts' titles, legend, axes, series types and markers,
-and real conditional formatting need xlwings ≥ 0.37.5 — with an older xlwings the charts keep
-Excel's defaults and the traffic lights are static fills computed from the same thresholds
-(colour scales are then left out).
+Printing: the print area (``sheet.page_setup.print_area``) and the fixed row heights the page
+breaks are computed for are set; xlwings has no API for orientation, paper, scale, print
+titles, header/footer or manual page breaks, so Excel's own page setup applies to those on
+the button's sheets (the file written by ``kpi-xl refresh`` has them all).
+
+Differences from the file renderer (see :func:`render_book` for details): no zoom, the print
+settings above, pie data labels or "label every category" (no xlwings API); charts' titles,
+legend, axes, series types and markers, and real conditional formatting need xlwings ≥
+0.37.5 — with an older xlwings the charts keep Excel's defaults and the traffic lights are
+static fills computed from the same thresholds (colour scales are then left out).
 """
 
 from __future__ import annotations
@@ -37,16 +42,13 @@ from collections.abc import Callable
 from typing import Any
 
 from ..progress import Progress
-from ..units import display_width
 
 # The value conversion and width rules are the file renderer's, so both targets agree.
 from .cells import FORMULA_PREFIXES as _FORMULA_PREFIXES
-from .cells import NO_DATA, axis_format
+from .cells import NO_DATA, axis_format, sheet_widths, traffic_formulas
 from .cells import cell_value as _cell_value
 from .cells import scale_columns as _scale_columns
-from .cells import value_width as _value_width
-from .cells import widen as _widen
-from .model import Chart, Report, Sheet, Table, Text
+from .model import FILLS, ROW_POINTS, TITLE_ROW_POINTS, Chart, Legend, Report, Sheet, Table, Text
 from .naming import GENERATED_NAME, sheet_name
 
 __all__ = ["CHART_TYPES", "excel_text", "generated_sheet_names", "render_book"]
@@ -61,13 +63,21 @@ _HEADER_FILL = (0x1F, 0x38, 0x64)
 _BORDER = (0xBF, 0xBF, 0xBF)
 _RED = (0xF8, 0xCB, 0xAD)
 _AMBER = (0xFF, 0xE6, 0x99)
-_GREEN = (0xC6, 0xEF, 0xCE)
+_GREEN = (0xC6, 0xEF, 0xCE)  # FILLS, as xlwings colours
 _SCALE = ("#F8696B", "#FFEB84", "#63BE7B")
 _TEXT_FONTS = {"title": {"size": 16, "bold": True}, "subtitle": {"size": 11, "color": _GREY},
-               "note": {"size": 9, "color": _GREY}}
+               "heading": {"size": 11, "bold": True}, "note": {"size": 9, "color": _GREY}}
+
+
+def _rgb(hex_colour: str) -> tuple[int, int, int]:
+    h = hex_colour.lstrip("#")
+    return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
+
+
+_FILL_RGB = {k: _rgb(v) for k, v in FILLS.items()}
 _POINTS_PER_CM = 72 / 2.54
 _CM_PER_COL = 1.7  # as the file renderer's chart sizes
-_CM_PER_ROW = 0.5
+_CM_PER_ROW = ROW_POINTS * 2.54 / 72
 
 _NUMBER_LIKE = re.compile(
     r"^\s*[(+\-]?\s*[¥$€£₩]?\s*[\d.,]+\s*(%|[eE][+\-]?\d+)?\s*\)?\s*$")
@@ -180,15 +190,36 @@ def render_book(book: Any, report: Report, *,
 
 
 def _render_sheet(ws: Any, sheet: Sheet, report: Report) -> None:
-    widths: dict[int, float] = {}
+    widths = sheet_widths(sheet)
+    last = max(sheet.page.area[0] + 1, sheet.next_row, 1)
+    if _supports(ws.range((1, 1)), "row_height"):  # fixed heights: the page breaks hold
+        _try(lambda: setattr(ws.range((1, 1), (last, 1)), "row_height", ROW_POINTS))
     for text in sheet.texts:
         _write_text(ws, text)
+    for legend in sheet.legends:
+        _write_legend(ws, legend)
     for table in sheet.tables:
-        _write_table(ws, table, report, widths)
+        _write_table(ws, table, report)
     for col, width in sorted(widths.items()):
         ws.range((1, col + 1)).column_width = round(width, 1)
     for chart in sheet.charts:  # after the widths: a chart's position follows its anchor cell
         _write_chart(ws, sheet, chart, report)
+    area = sheet.page.area
+    if area != (0, 0) and _supports(ws, "page_setup"):
+        _try(lambda: setattr(ws.page_setup, "print_area",
+                             _address(1, 1, area[0] + 1, area[1] + 1)))
+
+
+def _write_legend(ws: Any, legend: Legend) -> None:
+    r, c = legend.row + 1, legend.col + 1
+    row = ws.range((r, c), (r, c + len(legend.items)))
+    row.value = [[_xl(legend.title), *(_xl(text) for _, text in legend.items)]]
+    _font(ws.range((r, c)), size=9, color=_GREY)
+    for j, (fill, _) in enumerate(legend.items):
+        cell = ws.range((r, c + 1 + j))
+        cell.color = _FILL_RGB[fill]
+        _font(cell, size=9)
+        _borders(cell)
 
 
 def _font(rng: Any, size: float | None = None, bold: bool | None = None,
@@ -208,6 +239,8 @@ def _write_text(ws: Any, text: Text) -> None:
     rng = ws.range((text.row + 1, text.col + 1), (text.row + len(text.lines), text.col + 1))
     rng.value = [[_xl(line)] for line in text.lines]
     _font(rng, **_TEXT_FONTS.get(text.style, _TEXT_FONTS["note"]))
+    if text.style == "title" and _supports(rng, "row_height"):
+        _try(lambda: setattr(rng, "row_height", TITLE_ROW_POINTS))
 
 
 def _borders(rng: Any) -> None:
@@ -216,7 +249,7 @@ def _borders(rng: Any) -> None:
                                      color=_BORDER))
 
 
-def _write_table(ws: Any, table: Table, report: Report, widths: dict[int, float]) -> None:
+def _write_table(ws: Any, table: Table, report: Report) -> None:
     r0, c0, ncol = table.row + 1, table.col + 1, len(table.columns)
     title = ws.range((r0, c0))
     title.value = _xl(table.title)
@@ -230,8 +263,6 @@ def _write_table(ws: Any, table: Table, report: Report, widths: dict[int, float]
     if _supports(header, "vertical_alignment"):  # xlwings ≥ 0.37.3
         _try(lambda: setattr(header, "vertical_alignment", "center"))
     _borders(header)
-    for j, column in enumerate(table.columns):
-        _widen(widths, table.col + j, display_width(column.header) + 2)
 
     first = r0 + 2
     nrow = max(len(table.rows), 1)
@@ -247,8 +278,6 @@ def _write_table(ws: Any, table: Table, report: Report, widths: dict[int, float]
         values = []
         for row in table.rows:
             cells = [_cell_value(row[j] if j < len(row) else None) for j in range(ncol)]
-            for j, v in enumerate(cells):
-                _widen(widths, table.col + j, _value_width(v, table.columns[j].fmt))
             values.append([excel_text(v) if isinstance(v, str) else v for v in cells])
         body.value = values
     else:
@@ -314,7 +343,23 @@ def _write_conditional(ws: Any, table: Table, cond: Any) -> None:
     if not table.rows:
         return
     first, last = table.first_data_row + 1, table.first_data_row + len(table.rows)
-    if cond.kind == "traffic":
+    if cond.kind == "traffic" and cond.by:
+        col = table.column_index(cond.column)
+        by = table.column_index(cond.by)
+        rng = ws.range((first, col + 1), (last, col + 1))
+        if _supports(rng, "conditional_formats"):  # xlwings ≥ 0.37.5: real rules
+            ref = "$" + _address(first, by + 1, first, by + 1)
+            for formula, colour in traffic_formulas(ref, cond.low, cond.high):
+                rng.conditional_formats.add_custom(formula, fill_color=_FILL_RGB[colour])
+            return
+        j = by - table.col  # older xlwings: static fills from the pace of each row
+        for i, row in enumerate(table.rows):
+            v = _cell_value(row[j] if j < len(row) else None)
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                continue
+            fill = _GREEN if v >= cond.high else _AMBER if v >= cond.low else _RED
+            ws.range((first + i, col + 1)).color = fill
+    elif cond.kind == "traffic":
         col = table.column_index(cond.column)
         rng = ws.range((first, col + 1), (last, col + 1))
         if _supports(rng, "conditional_formats"):  # xlwings ≥ 0.37.5: real rules
@@ -428,6 +473,10 @@ def _decorate_chart(xl_chart: Any, chart: Chart, table: Table, series: list, mai
         xl_chart.value_axis.title = chart.y_title
     if secondary_fmt:
         _try(lambda: setattr(xl_chart.secondary_value_axis, "number_format", secondary_fmt))
+    if chart.y2_title and secondary_series:
+        _try(lambda: setattr(xl_chart.secondary_value_axis, "title", chart.y2_title))
+    if chart.x_title:
+        _try(lambda: setattr(xl_chart.category_axis, "title", chart.x_title))
     cat_fmt = column_fmt(chart.category)
     if cat_fmt:
         xl_chart.category_axis.number_format = cat_fmt

@@ -27,6 +27,87 @@ LABELS: dict[str, str] = {
     'def.revenue.why.setting': '設定シートで指定',
     'def.opportunity': 'リードは「{stage}」到達時点で商談とみなす',
     'def.new_customer': '取引開始日・初回受注商談・初回受注のうち最も早い日に新規顧客とみなす',
+    # named choices, definition names and the figures' definitions -----------------------
+    'choice.closed': '決着済みの商談',
+    'choice.all': '進行中を含む',
+    'choice.cohort': 'コホート基準',
+    'choice.period': '期間基準',
+    'choice.active_at_start': '期首稼働基準',
+    'choice.inclusive': '期中稼働を含む',
+    'choice.year_over_year': '前年同期比較',
+    'choice.previous_period': '直前期間比較',
+    'choice.auto': '自動',
+    'choice.won_deals': '受注商談',
+    'choice.orders': '受注実績',
+    'defname.win_rate': '受注率',
+    'defname.conversion': '転換率',
+    'defname.churn': '顧客離反率',
+    'defname.nrr': 'NRR（売上純継続率）',
+    'defname.revenue': '売上',
+    'defname.opportunity': '商談化',
+    'defname.new_customer': '新規顧客',
+    'defname.pace': '進捗率',
+    'defname.forecast': '着地見込（直線）',
+    'defname.landing': '着地見込（ヨミ）',
+    'defname.probability': '受注確度',
+    'defname.stalled': '滞留案件',
+    'defname.comparison': '前年同月比・前月比',
+    'defname.t12m': '直近12か月・移動年計',
+    'defname.ranking': '活動量ランキング',
+    'defname.at_risk': '要注意顧客',
+    'defname.cohort': 'コホート',
+    'defname.unit': '金額の単位',
+    'defname.colours': '色の意味',
+    'def.pace': ('実績 ÷ 基準日までの目標。目標は月ごとに、経過した営業日の割合で按分（祝日・会社'
+                 '休日を除く）'),
+    'def.forecast': '実績 ÷ 経過営業日 × 期間の営業日（今のペースが続いた場合）',
+    'def.landing': ('実績 + 進行中の商談の金額 × 現在ステージの受注確度（受注予定日が期間内の商談'
+                    'のみ）。コミット着地 = 実績 + コミット、ベスト着地 = 実績 + コミット + ベス'
+                    'トケース'),
+    'def.probability': ('そのステージに到達し決着した商談のうち受注した割合（基準日までの全実績）'
+                        '。設定シートの「ステージ別受注確度」があればそちらを使い、実績のないステ'
+                        'ージは順番に応じた既定値（{defaults}）'),
+    'def.stalled': ('進行中の商談のうち、今のステージに通常（同じステージの滞在日数の中央値）の{n'
+                    '}倍を超えて留まっているもの、または受注予定日を過ぎたもの'),
+    'def.comparison': ('当月1日〜基準日の実績を、前年同月・前月の同じ日までと比較。比較する月がデ'
+                       'ータの開始より前なら「データなし」（0%とはしません）'),
+    'def.t12m': '直近12か月 = 基準日までの1年間。移動年計 = その月までの12か月の合計',
+    'def.ranking': ('活動件数 ÷ 営業日数（期間の初日〜基準日）。チーム中央値比 = 本人 ÷ 在籍担当'
+                    '者の中央値。受注1件あたり活動数は直近12か月の活動数 ÷ 受注件数'),
+    'def.at_risk': ('稼働中の顧客のうち、次のいずれかに当たるもの。受注間隔：最後の受注から当該顧'
+                    '客の通常間隔（中央値）の{factor}倍を超えて受注がない。受注頻度：直近3か月の'
+                    '受注回数が当該顧客の過去12か月水準より{drop}以上少なく、偶然では起こりにくい'
+                    '（5%未満）。受注金額：直近3か月もその前の3か月も過去12か月水準より{drop}以上'
+                    '少なく、過去1年のどの3か月よりも少ない。しきい値は設定シートの「注意間隔倍率'
+                    '」「注意減少率」'),
+    'def.cohort': ('初回受注月ごとの顧客グループ。継続率 = 経過月に受注した顧客の割合。売上指数 ='
+                   ' 初月の売上を100とした各月の売上。データ開始前からの顧客（{n}社）はどのコホー'
+                   'トにも入れていません'),
+    'def.unit': ('表・グラフの金額は{unit}単位（設定シートの「金額単位」で変更: 円・千円・万円・'
+                 '百万円）'),
+    'def.colours': ('達成率・進捗率のセルは進捗率で色分け: 100%以上 緑、90〜100% 黄、90%未満 赤。'
+                    '進捗率は営業日ベースなので、月の途中でも達成率の大小で赤くなりません'),
+    'note.comparisons': '直近12か月は{start}〜{end}。データの開始: {data_start}',
+    'note.landing': ('受注予定日のない進行中商談 {undated}件（{undated_amount}）と、予定日を過ぎ'
+                     'た商談 {overdue}件（{overdue_amount}）は含めていません（滞留案件を参照）'),
+    'note.stalled': ('該当 {n}件（ステージ滞留 {stalled}件、受注予定日超過 {overdue}件）。滞留 = '
+                     '通常の{factor}倍を超えて同じステージ'),
+    'note.ranking': 'チーム中央値 {median}件/日。受注1件あたり活動数は直近12か月（{start}〜{end}）',
+    'note.at_risk_summary': ('稼働顧客 {active}社中 {flagged}社（受注間隔 {interval}社、受注頻度 '
+                             '{frequency}社、受注金額 {volume}社。重複あり）。基準は「定義」シー'
+                             'ト'),
+    'note.cohort_index': '初月の売上を100とした指数。データ開始前からの顧客 {n}社は含みません',
+    'note.cohort_customers': 'データ開始前からの顧客 {n}社は含みません',
+    'note.activity_trend': '本人の推移とチーム中央値',
+    'why.no_pipeline': '商談データがないため表示していません（商談シートに入力してください）',
+    'why.no_orders': '受注実績がないため表示していません（受注実績シートに入力してください）',
+    'why.no_activities': '活動データがないため表示していません（活動シートに入力してください）',
+    'why.no_targets': '目標が未入力です（目標シートに入力すると達成率・進捗率を表示します）',
+    'why.no_stalled': '滞留している商談はありません',
+    'why.no_at_risk': '要注意の顧客はいません',
+    'why.no_open': 'この期間に受注予定の進行中商談はありません',
+    'why.not_started': 'この期間はまだ始まっていません',
+    'why.no_history': 'まだ比較できる月がありません',
     # arguments and periods ---------------------------------------------------------------
     'arg.type': '{name}には{expected}を指定してください({value}は使えません)',
     'arg.not_date': '{name}には日付を指定してください({value}は日付ではありません)',
@@ -42,9 +123,9 @@ LABELS: dict[str, str] = {
     'forecast.pipeline': 'パイプライン',
     'forecast.omitted': '対象外',
     # at-risk reasons ---------------------------------------------------------------------
-    'risk.interval': '{days}日間受注なし(通常の間隔 {gap}日)',
-    'risk.volume': '受注金額が自社の過去12か月水準より{drop}減少',
-    'risk.frequency': '受注頻度が自社の過去12か月水準より{drop}減少',
+    'risk.interval': '{days}日間受注なし（当該顧客の通常の間隔は{gap}日）',
+    'risk.volume': '受注金額が当該顧客の過去12か月水準より{drop}減少（2四半期続けて）',
+    'risk.frequency': '受注回数が当該顧客の過去12か月水準より{drop}減少',
     'risk.churned': '離反',
     'pace.not_started': '期間開始前',
     'pace.no_business_day_elapsed_yet': '経過営業日なし',
