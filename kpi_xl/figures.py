@@ -148,6 +148,7 @@ class Figures:
     cohort_before_data: int  # customers acquired before the data (in no cohort)
     amount_unit: str  # a key of kpi_xl.settings.AMOUNT_UNITS (auto resolved)
     data_rows: dict[str, int]  # rows of each input table of DATA_TABLES
+    data_start: dt.date | None  # the first date of the activity, order and pipeline data
     exclusions: list[Exclusion] = field(default_factory=list)
     outside_rows: list[OutsideRows] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -279,7 +280,7 @@ def compute_figures(ds: Dataset, period: Period | None = None, as_of: dt.date | 
         at_risk_summary=_risk_summary(ds, risk, as_of),
         cohort_before_data=len(acquired_before_data(ds, as_of)),
         amount_unit=_amount_unit(st, trend),
-        data_rows={t: len(ds.table(t)) for t in DATA_TABLES},
+        data_rows={t: len(ds.table(t)) for t in DATA_TABLES}, data_start=ds.data_start(),
         exclusions=ds.exclusions, outside_rows=ds.outside_rows,
         warnings=[w.format() for w in ds.warnings],
     )

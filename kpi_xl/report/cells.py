@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..i18n import LOCALES, normalize_locale, text
 from ..units import currency_symbol, display_width
 from ..xlsx.text import TextChanges, clean_text
 from .model import FORMATS, ROW_POINTS, Sheet, Table
@@ -31,6 +32,8 @@ __all__ = [
     "cell_value",
     "column_axis_format",
     "data_range_rows",
+    "empty_label",
+    "header_width",
     "is_numeric_column",
     "looks_like_formula",
     "scale_columns",
@@ -41,7 +44,7 @@ __all__ = [
     "widen",
 ]
 
-NO_DATA = {"ja": "データなし", "en": "No data"}
+NO_DATA = {loc: text("no_data", loc) for loc in LOCALES}
 #: Characters that make Excel (or a CSV export) treat text as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 NUMERIC_FORMATS = {"int", "number", "currency", "pct", "days", "amount", "amount1", "change",
@@ -125,25 +128,47 @@ def widen(widths: dict[int, float], col: int, width: float) -> None:
     widths[col] = min(max(widths.get(col, MIN_WIDTH), width), MAX_WIDTH)
 
 
+def header_width(header: str) -> float:
+    """The width a table header needs on its two lines (headers wrap): half its text, but
+    never less than its longest word (a Latin word does not break), plus the padding."""
+    words = [w for w in str(header).split() if w.isascii()]
+    longest = max((display_width(w) for w in words), default=0)
+    return max(longest, math.ceil(display_width(header) / 2) + 1) + 2
+
+
 def sheet_widths(sheet: Sheet) -> dict[int, float]:
     """The width (characters) of every column a sheet's tables and legends use: each header
     and value measured with :func:`value_width`, 6 to 50 characters — what every renderer
     writes and what the page scale is computed from."""
     widths: dict[int, float] = {}
+    fixed: dict[int, float] = {}
     for table in sheet.tables:
         for j, column in enumerate(table.columns):
-            widen(widths, table.col + j, display_width(column.header) + 2)
-        for values in table.rows:
+            if column.width is not None:
+                fixed[table.col + j] = max(fixed.get(table.col + j, 0.0), column.width)
+            widen(widths, table.col + j, header_width(column.header))
+        for i, values in enumerate(table.rows):
             for j, column in enumerate(table.columns):
                 value = cell_value(values[j] if j < len(values) else None)
-                widen(widths, table.col + j, value_width(value, column.fmt))
+                fmt = column.fmt
+                if fmt == "auto" and table.row_fmt is not None:
+                    fmt = table.row_fmt[i]
+                    fmt = (column.auto_map or {}).get(fmt, fmt)
+                widen(widths, table.col + j, value_width(value, fmt))
     for legend in sheet.legends:
-        for j, (_, text) in enumerate(legend.items):
-            widen(widths, legend.col + 1 + j, display_width(text) + 2)
+        for j, (_, label) in enumerate(legend.items):
+            widen(widths, legend.col + 1 + j, display_width(label) + 2)
+    widths.update(fixed)
     return widths
 
 
 # --------------------------------------------------------------------------- tables, charts
+
+
+def empty_label(table: Table, locale: str) -> str:
+    """What an empty table says in its one row: why it is empty (``table.empty``), else
+    "no data" in ``locale``."""
+    return table.empty or NO_DATA[normalize_locale(locale)]
 
 
 def data_range_rows(table: Table) -> tuple[int, int]:

@@ -24,6 +24,7 @@ from ..units import currency_symbol
 __all__ = [
     "FILLS",
     "FORMATS",
+    "HEADER_ROW_POINTS",
     "ROW_POINTS",
     "TITLE_ROW_POINTS",
     "Chart",
@@ -38,9 +39,11 @@ __all__ = [
     "Text",
 ]
 
-#: Height of every row of a generated sheet, in points (titles: :data:`TITLE_ROW_POINTS`).
+#: Height of every row of a generated sheet, in points (titles: :data:`TITLE_ROW_POINTS`;
+#: table headers, which wrap onto two lines: :data:`HEADER_ROW_POINTS`).
 ROW_POINTS = 18.0
 TITLE_ROW_POINTS = 24.0
+HEADER_ROW_POINTS = 2 * ROW_POINTS
 #: Traffic-light fills (conditional formats and the legend).
 FILLS = {"green": "#C6EFCE", "amber": "#FFE699", "red": "#F8CBAD"}
 
@@ -70,6 +73,7 @@ class Column:
     header: str
     fmt: str = "general"  # a key of FORMATS
     auto_map: dict[str, str] | None = None  # 'auto' columns: row format → this column's
+    width: float | None = None  # a fixed width (characters) instead of the measured one
 
     def number_format(self, currency: str) -> str:
         return FORMATS[self.fmt].replace("{sym}", currency_symbol(currency))
@@ -101,6 +105,7 @@ class Table:
     conditional: list[Conditional] = field(default_factory=list)
     note: str = ""
     row_fmt: list[str] | None = None  # format of each row for the columns whose fmt is 'auto'
+    empty: str = ""  # what the table says when it has no rows (why), else "no data"
     row: int = 0  # top-left cell of the title, 0-based, set by Sheet.add
     col: int = 0
 
@@ -261,20 +266,34 @@ class Sheet:
         self.next_row += 1 + gap
         return legend
 
-    def add(self, table: Table, *charts: Chart, gap: int = 2) -> Table:
-        """Place ``table`` at the next free row and its charts to its right, side by side."""
+    def add(self, table: Table, *charts: Chart, gap: int = 2, below: bool = False) -> Table:
+        """Place ``table`` at the next free row and its charts side by side to its right, or
+        with ``below`` under it (a narrower sheet prints larger); one block for the page
+        breaks either way."""
         table.row, table.col = self.next_row, 0
         self.tables.append(table)
-        col = max(len(table.columns), 4) + 1
+        col = 0 if below else max(len(table.columns), 4) + 1
+        top = self.next_row + (table.height + 1 if below else 0)
         height = table.height
         for ch in charts:
-            ch.row, ch.col = self.next_row, col
+            ch.row, ch.col = top, col
             col += ch.width_cols + 1
-            height = max(height, ch.height_rows)
+            height = max(height, top - self.next_row + ch.height_rows)
             self.charts.append(ch)
         self.blocks.append((table.row, height))
         self.next_row += height + gap
         return table
+
+    def row_points(self) -> dict[int, float]:
+        """The rows (0-based) taller than :data:`ROW_POINTS`: titles and table headers."""
+        out: dict[int, float] = {}
+        for t in self.texts:
+            if t.style == "title":
+                for i in range(t.height):
+                    out[t.row + i] = TITLE_ROW_POINTS
+        for table in self.tables:
+            out[table.header_row] = HEADER_ROW_POINTS
+        return out
 
     def table(self, name: str) -> Table:
         for t in self.tables:

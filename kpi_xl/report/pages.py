@@ -6,9 +6,12 @@ the default width) and every row is :data:`~kpi_xl.report.model.ROW_POINTS` high
 scale that fits the sheet on one page wide and the rows a page holds at that scale follow
 from the model alone:
 
-- width of a column of w characters: 7·w + 5 pixels (Excel's default font), × 0.75 points;
+- width of a column of w characters: 9.3·w + 5 pixels, × 0.75 points. A column's unit is the
+  digit width of the book's default font: 7 pixels for Calibri 11 in Excel, about 9 where the
+  font is replaced by a wider one (LibreOffice without Carlito draws it in DejaVu Sans), so
+  the widest case is assumed and Excel prints the sheet a little narrower than the page;
 - scale = the largest whole percent (10 … 100) at which the used columns fit the printable
-  width, with a 4 % allowance for fonts that run wider;
+  width, with a 2 % allowance;
 - rows per page at that scale: the printable height ÷ the row height, less the title rows
   repeated on every page and one row of allowance.
 
@@ -22,26 +25,43 @@ from __future__ import annotations
 import math
 
 from .cells import sheet_widths
-from .model import ROW_POINTS, TITLE_ROW_POINTS, PageSetup, Sheet
+from .model import ROW_POINTS, Chart, PageSetup, Sheet
 
-__all__ = ["A4_LANDSCAPE", "DEFAULT_WIDTH", "column_points", "paginate", "sheet_points"]
+__all__ = ["A4_LANDSCAPE", "DEFAULT_WIDTH", "PX_PER_CHAR", "chart_last_column", "column_points",
+           "paginate", "sheet_points"]
 
 #: Paper size in points (A4 landscape).
 A4_LANDSCAPE = (841.89, 595.28)
 #: The width (characters) of a column no table uses.
 DEFAULT_WIDTH = 8.43
-_ALLOWANCE = 0.96
+_ALLOWANCE = 0.98
+#: Pixels per character of column width, in the widest case (module docstring).
+PX_PER_CHAR = 9.3
 
 
 def column_points(width: float) -> float:
-    """Points a column of ``width`` characters takes on the page."""
-    return math.floor(width * 7 + 5) * 0.75
+    """Points a column of ``width`` characters takes on the page (the widest case)."""
+    return math.floor(width * PX_PER_CHAR + 5) * 0.75
+
+
+def chart_last_column(chart: Chart, widths: dict[int, float]) -> int:
+    """The last column a chart covers: it is ``width_cols`` default columns wide (64 pixels
+    each in Excel) whatever the columns it is anchored over, so narrow columns under it add
+    up until its width is covered (at Excel's 7 pixels per character, where columns are
+    narrowest against a chart)."""
+    need = chart.width_cols * 64
+    col, got = chart.col, 0.0
+    while True:
+        got += math.floor(widths.get(col, DEFAULT_WIDTH) * 7 + 5)
+        if got >= need - 1:
+            return col
+        col += 1
 
 
 def _last_column(sheet: Sheet, widths: dict[int, float]) -> int:
     last = max(widths, default=0)
     for ch in sheet.charts:
-        last = max(last, ch.col + ch.width_cols - 1)
+        last = max(last, chart_last_column(ch, widths))
     for lg in sheet.legends:
         last = max(last, lg.col + len(lg.items))
     return last
@@ -74,18 +94,22 @@ def paginate(sheet: Sheet, *, header: str = "", footer: str = "", title_rows: in
     setup.area = (last_row, _last_column(sheet, widths))
     title_rows = min(title_rows, sheet.next_row)
     setup.title_rows = title_rows
-    row_h = ROW_POINTS * setup.scale / 100
-    titles_h = (TITLE_ROW_POINTS + ROW_POINTS * max(title_rows - 1, 0)) * setup.scale / 100
-    per_page = max(int((usable_h - titles_h) / row_h) - 1, 5)
-    first_page = max(int((usable_h - titles_h) / row_h) - 1, 5)  # titles printed once
+    tall = sheet.row_points()
+
+    def top_of(row: int) -> float:  # points from the top of the sheet, unscaled
+        return row * ROW_POINTS + sum(h - ROW_POINTS for r, h in tall.items() if r < row)
+
+    page_h = usable_h / (setup.scale / 100) - ROW_POINTS  # one row of allowance
+    titles_h = top_of(title_rows)
     setup.breaks = []
-    page_start, capacity = 0, first_page + title_rows
+    page_top = 0.0  # where the current page's own rows begin
+    room = page_h  # the first page prints its titles once, as its own rows
     for start, rows in sheet.blocks:
-        end = start + rows  # exclusive
-        if start <= page_start or end - page_start <= capacity:
+        end = top_of(start + rows)
+        if top_of(start) <= page_top or end - page_top <= room:
             continue
         setup.breaks.append(start)
-        page_start, capacity = start, per_page
-        while end - page_start > capacity:  # a block taller than a page runs on
-            page_start += capacity
+        page_top, room = top_of(start), page_h - titles_h
+        while end - page_top > room:  # a block taller than a page runs on
+            page_top += room
     return setup

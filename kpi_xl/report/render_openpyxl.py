@@ -35,12 +35,13 @@ from .cells import (
     NO_DATA,
     axis_format,
     cell_value,
+    empty_label,
     looks_like_formula,
     scale_columns,
     sheet_widths,
     traffic_formulas,
 )
-from .model import FILLS, ROW_POINTS, TITLE_ROW_POINTS, Chart, Report, Sheet, Table, Text
+from .model import FILLS, ROW_POINTS, Chart, Report, Sheet, Table, Text
 from .naming import GENERATED_NAME, sheet_name
 
 __all__ = ["NO_DATA", "generated_kind", "generated_sheets", "render_into", "render_package",
@@ -154,6 +155,8 @@ def _render_sheet(ws: Worksheet, sheet: Sheet, report: Report,
     widths = sheet_widths(sheet)
     ws.sheet_format.defaultRowHeight = ROW_POINTS
     ws.sheet_format.customHeight = True
+    for row, height in sheet.row_points().items():
+        ws.row_dimensions[row + 1].height = height
     for text in sheet.texts:
         _write_text(ws, text, changes)
     for legend in sheet.legends:
@@ -202,8 +205,6 @@ def _write_text(ws: Worksheet, text: Text, changes: TextChanges | None) -> None:
     for i, line in enumerate(text.lines):
         cell = _put(ws, text.row + i, text.col, line, changes)
         cell.font = font
-        if text.style == "title":
-            ws.row_dimensions[text.row + i + 1].height = TITLE_ROW_POINTS
 
 
 def _write_table(ws: Worksheet, table: Table, report: Report,
@@ -226,7 +227,7 @@ def _write_table(ws: Worksheet, table: Table, report: Report,
                                   if table.columns[j].fmt == "auto" else formats[j])
     if not table.rows:
         r = table.first_data_row
-        label = NO_DATA["ja" if report.locale.lower().startswith("ja") else "en"]
+        label = empty_label(table, report.locale)
         for j in range(len(table.columns)):
             cell = _put(ws, r, table.col + j, label if j == 0 else None)
             cell.border = _BORDER

@@ -21,6 +21,7 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
+from ..i18n import normalize_locale
 from ..progress import SILENT, Progress
 from ..xlsx.text import TextChanges
 from .cells import (
@@ -30,12 +31,13 @@ from .cells import (
     axis_format,
     cell_value,
     column_axis_format,
+    empty_label,
     looks_like_formula,
     scale_columns,
     sheet_widths,
     traffic_formulas,
 )
-from .model import FILLS, ROW_POINTS, TITLE_ROW_POINTS, Chart, Report, Sheet, Table
+from .model import FILLS, ROW_POINTS, Chart, Report, Sheet, Table
 
 __all__ = ["render_package"]
 
@@ -128,7 +130,7 @@ def render_package(report: Report, names: list[str], changes: TextChanges | None
         if i == 0:
             ws.activate()
     if not report.sheets:
-        wb.add_worksheet(NO_DATA["ja" if report.locale.startswith("ja") else "en"])
+        wb.add_worksheet(NO_DATA[normalize_locale(report.locale)])
     wb.close()
     return buf.getvalue()
 
@@ -138,11 +140,11 @@ def _render_sheet(wb: Any, ws: Any, name: str, sheet: Sheet, report: Report,
     cells = _SheetCells(changes)
     widths = sheet_widths(sheet)
     ws.set_default_row(ROW_POINTS)
+    for row, height in sorted(sheet.row_points().items()):
+        ws.set_row(row, height)
     for text in sheet.texts:
         for i, line in enumerate(text.lines):
             cells.put(text.row + i, text.col, line, **_TEXT.get(text.style, _TEXT["note"]))
-            if text.style == "title":
-                ws.set_row(text.row + i, TITLE_ROW_POINTS)
     for legend in sheet.legends:
         cells.put(legend.row, legend.col, legend.title, **_TEXT["note"])
         for j, (fill, label) in enumerate(legend.items):
@@ -199,7 +201,7 @@ def _table_cells(cells: _SheetCells, table: Table, report: Report) -> None:
                 props["num_format"] = fmt
             cells.put(r, table.col + j, values[j] if j < len(values) else None, **props)
     if not table.rows:
-        label = NO_DATA["ja" if report.locale.lower().startswith("ja") else "en"]
+        label = empty_label(table, report.locale)
         for j in range(len(table.columns)):
             if j == 0:
                 cells.put(table.first_data_row, table.col, label, **_BORDER,

@@ -45,10 +45,10 @@ from ..progress import Progress
 
 # The value conversion and width rules are the file renderer's, so both targets agree.
 from .cells import FORMULA_PREFIXES as _FORMULA_PREFIXES
-from .cells import NO_DATA, axis_format, sheet_widths, traffic_formulas
+from .cells import axis_format, empty_label, sheet_widths, traffic_formulas
 from .cells import cell_value as _cell_value
 from .cells import scale_columns as _scale_columns
-from .model import FILLS, ROW_POINTS, TITLE_ROW_POINTS, Chart, Legend, Report, Sheet, Table, Text
+from .model import FILLS, ROW_POINTS, Chart, Legend, Report, Sheet, Table, Text
 from .naming import GENERATED_NAME, sheet_name
 
 __all__ = ["CHART_TYPES", "excel_text", "generated_sheet_names", "render_book"]
@@ -194,6 +194,8 @@ def _render_sheet(ws: Any, sheet: Sheet, report: Report) -> None:
     last = max(sheet.page.area[0] + 1, sheet.next_row, 1)
     if _supports(ws.range((1, 1)), "row_height"):  # fixed heights: the page breaks hold
         _try(lambda: setattr(ws.range((1, 1), (last, 1)), "row_height", ROW_POINTS))
+        for row, height in sorted(sheet.row_points().items()):
+            _try(lambda r=row, h=height: setattr(ws.range((r + 1, 1)), "row_height", h))
     for text in sheet.texts:
         _write_text(ws, text)
     for legend in sheet.legends:
@@ -239,8 +241,6 @@ def _write_text(ws: Any, text: Text) -> None:
     rng = ws.range((text.row + 1, text.col + 1), (text.row + len(text.lines), text.col + 1))
     rng.value = [[_xl(line)] for line in text.lines]
     _font(rng, **_TEXT_FONTS.get(text.style, _TEXT_FONTS["note"]))
-    if text.style == "title" and _supports(rng, "row_height"):
-        _try(lambda: setattr(rng, "row_height", TITLE_ROW_POINTS))
 
 
 def _borders(rng: Any) -> None:
@@ -281,7 +281,7 @@ def _write_table(ws: Any, table: Table, report: Report) -> None:
             values.append([excel_text(v) if isinstance(v, str) else v for v in cells])
         body.value = values
     else:
-        label = NO_DATA["ja" if report.locale.lower().startswith("ja") else "en"]
+        label = empty_label(table, report.locale)
         body.value = [[label] + [None] * (ncol - 1)]
         _font(ws.range((first, c0)), size=9, color=_GREY)
     _borders(body)

@@ -79,6 +79,7 @@ LABELS: dict[str, str] = {
                         "up to the as-of date); the Settings sheet's stage probabilities replac"
                         'e it, and a stage without history takes its place in the process ({def'
                         'aults})'),
+    'def.probability_value': '{stage} {p} ({source})',
     'def.stalled': ('open deals that have stayed in their stage more than {n} × the median days'
                     ' deals spend in it, or that are past their expected close date'),
     'def.comparison': ('this month from the 1st to the as-of date against the same days a year '
@@ -103,7 +104,8 @@ LABELS: dict[str, str] = {
     'def.colours': ('achievement and pace cells are coloured by pace: green 100% or more, amber'
                     ' 90–100%, red under 90%; pace counts business days, so mid-month cells are'
                     ' not red merely for being mid-month'),
-    'note.comparisons': 'Trailing 12 months: {start} … {end}. Data begin {data_start}',
+    'note.comparisons': ('Trailing 12 months: {start} … {end}. "n/a: no data" where the data begi'
+                         'n later'),
     'note.landing': ('Left out: {undated} open deals without an expected close ({undated_amount'
                      '}) and {overdue} past their expected close ({overdue_amount}; see stalled'
                      ' deals)'),

@@ -20,7 +20,7 @@ LABELS: dict[str, str] = {
     'def.revenue.auto': '商談に金額があれば受注商談、なければ受注実績',
     'def.revenue.won_deals': '受注した商談の金額(完了日基準、商談の担当者に計上)',
     'def.revenue.orders': '受注実績の金額(受注日基準、顧客の担当者に計上)',
-    'def.revenue.chosen': 'auto → {used}({why})',
+    'def.revenue.chosen': '自動 → {used}（{why}）',
     'def.revenue.why.deals_have_amounts': '受注商談に金額が入っているため',
     'def.revenue.why.deals_lack_amounts': '商談に金額がなく、受注実績に金額があるため',
     'def.revenue.why.no_orders': '商談にも受注実績にも金額がないため',
@@ -67,6 +67,7 @@ LABELS: dict[str, str] = {
     'def.probability': ('そのステージに到達し決着した商談のうち受注した割合（基準日までの全実績）'
                         '。設定シートの「ステージ別受注確度」があればそちらを使い、実績のないステ'
                         'ージは順番に応じた既定値（{defaults}）'),
+    'def.probability_value': '{stage} {p}（{source}）',
     'def.stalled': ('進行中の商談のうち、今のステージに通常（同じステージの滞在日数の中央値）の{n'
                     '}倍を超えて留まっているもの、または受注予定日を過ぎたもの'),
     'def.comparison': ('当月1日〜基準日の実績を、前年同月・前月の同じ日までと比較。比較する月がデ'
@@ -87,7 +88,8 @@ LABELS: dict[str, str] = {
                  '百万円）'),
     'def.colours': ('達成率・進捗率のセルは進捗率で色分け: 100%以上 緑、90〜100% 黄、90%未満 赤。'
                     '進捗率は営業日ベースなので、月の途中でも達成率の大小で赤くなりません'),
-    'note.comparisons': '直近12か月は{start}〜{end}。データの開始: {data_start}',
+    'note.comparisons': ('直近12か月 = {start}〜{end}。比較する期間がデータの開始より前の指標は「'
+                         'データなし」'),
     'note.landing': ('受注予定日のない進行中商談 {undated}件（{undated_amount}）と、予定日を過ぎ'
                      'た商談 {overdue}件（{overdue_amount}）は含めていません（滞留案件を参照）'),
     'note.stalled': ('該当 {n}件（ステージ滞留 {stalled}件、受注予定日超過 {overdue}件）。滞留 = '
