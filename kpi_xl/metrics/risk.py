@@ -7,9 +7,11 @@ request (``include_churned=True``) with the reason "churned".
 
 The rule looks for drops that last, not for the ordinary ups and downs of a customer who orders
 in lumps: a customer who just ordered at its usual rhythm is flagged only when its volume has
-stayed low for half a year. On the demo data it flags the 10 customers whose orders were made
-to fall off and 3 whose order amounts stayed low for two quarters (13 of 288), where a single
-3-month comparison flagged 76, 33 of whom had ordered in the last ten days.
+stayed low for half a year. On the demo data it flags 18 of 288 active customers: the 10 whose
+orders were made to fall off (no order for 5–11 times their usual interval, order count down
+72–90 %) and 8 whose order amounts stayed 30–80 % below their level for two quarters running
+(5 of them ordered in the last ten days, in smaller amounts) — where a single 3-month
+comparison flagged 76, 33 of whom had ordered in the last ten days.
 """
 
 from __future__ import annotations
@@ -81,9 +83,9 @@ def at_risk_customers(ds: Dataset, *, as_of: Any = None, interval_factor: float 
       amount ÷ k × 3, where k = 12, or the months of the baseline since the customer's first
       order when it is younger (its own monthly level, × 3). Same for ``baseline_3m_orders``.
     - ``amount_drop`` = 1 − trailing ÷ baseline_3m_amount; ``previous_drop`` = 1 − previous ÷
-      baseline_3m_amount; ``lowest_3m_amount`` = the smallest amount of any 3-month window of
-      the baseline year (windows ending at the trailing window's start and 1 … 9 months
-      earlier, only those after the first order); ``frequency_drop`` = 1 − trailing orders ÷
+      baseline_3m_amount; ``lowest_3m_amount`` = the smallest amount of any 3-month window
+      before the previous one (windows ending 3 … 9 months before the trailing window's start,
+      only those after the first order); ``frequency_drop`` = 1 − trailing orders ÷
       baseline_3m_orders (NaN when the baseline is 0; negative = growth);
       ``frequency_chance`` = P(at most the trailing orders | Poisson(baseline_3m_orders)).
     - ``revenue_at_risk`` = max(0, baseline_3m_amount − trailing_3m_amount).
@@ -96,7 +98,7 @@ def at_risk_customers(ds: Dataset, *, as_of: Any = None, interval_factor: float 
     - frequency: frequency_drop ≥ drop and frequency_chance < 5 % (a drop chance alone
       rarely gives) — "order frequency down 50% vs own 12-month level";
     - volume: amount_drop ≥ drop, previous_drop ≥ drop (low for two quarters running) and
-      the trailing amount below lowest_3m_amount (lower than any quarter of the year before)
+      the trailing amount below lowest_3m_amount (lower than any quarter before the fall)
       — "order volume down 45% vs own 12-month level, for 6 months".
       Volume and frequency need a first order at least ``min_history_months`` (6) months
       before as_of.
@@ -154,7 +156,7 @@ def at_risk_customers(ds: Dataset, *, as_of: Any = None, interval_factor: float 
     base_amount = per(window_sum(o, b0, t3)) / k * 3
     base_orders = per(window_sum(pos, b0, t3, "order_key")) / k * 3
     lowest = pd.Series(np.inf, index=idx)
-    for back in range(10):  # the 3-month windows of the baseline year, at monthly steps
+    for back in range(3, 10):  # the 3-month windows before the previous quarter
         hi = t3 - pd.DateOffset(months=back)
         lo = hi - pd.DateOffset(months=3)
         full = first <= lo + pd.Timedelta(days=1)

@@ -74,6 +74,7 @@ class _Flow:
     def __init__(self, ctx: LayoutContext) -> None:
         self.ctx = ctx
         self.items: list[tuple[str, Table | None, list[Chart], int]] = []
+        self.whys: list[str] = []
 
     def add(self, table: Table, charts: list[Chart] | tuple = (), gap: int = 2) -> None:
         self.items.append(("table", table, list(charts), gap))
@@ -83,6 +84,11 @@ class _Flow:
 
     def legend(self) -> None:
         self.items.append(("legend", None, [], 0))
+
+    def why(self, key: str) -> None:
+        """One line saying why sections are left out (no data for them)."""
+        self.items.append(("why", None, [], 0))
+        self.whys.append(self.ctx.L(key))
 
     def place(self, sheet: Sheet) -> None:
         probe = Sheet("", "probe", "", tables=[t for _, t, _, _ in self.items if t is not None])
@@ -102,9 +108,13 @@ class _Flow:
             px = sum(math.floor(widths.get(c, DEFAULT_WIDTH) * 7 + 5) for c in range(first, edge))
             return int(px // 64)
 
+        whys = iter(self.whys)
         for kind, table, charts, gap in self.items:
             if kind == "legend":
                 self.ctx.legend(sheet)
+                continue
+            if kind == "why":
+                sheet.add_text([next(whys)], "note")
                 continue
             assert table is not None
             col = max(len(table.columns), 4) + 1
@@ -125,22 +135,36 @@ def _dashboard(ctx: LayoutContext, name: str) -> Sheet:
     fig = ctx.fig
     sh = Sheet(name, "dashboard", ctx.L("dashboard_title"))
     ctx.header(sh, ctx.L("dashboard_title"))
+    pipeline = bool(fig.data_rows.get("opportunities"))
     flow = _Flow(ctx)
     flow.add(scorecard_table(ctx, fig.scorecard, "scorecard"), gap=1)
     flow.legend()
-    flow.add(landing_table(ctx, fig.landing, fig.scorecard, ctx.L("everyone"), "landing"))
+    if pipeline:
+        flow.add(landing_table(ctx, fig.landing, fig.scorecard, ctx.L("everyone"), "landing"))
     flow.add(comparisons_table(ctx, fig.comparisons, "comparisons"))
     if len(fig.reps):
         flow.section(leaderboard(ctx))
     flow.section(revenue_trend_section(ctx, "revenue_trend"))
-    flow.add(stalled_table(ctx, fig.stalled, "stalled", DASHBOARD_STALLED))
-    if len(fig.reps):
+    if pipeline:
+        flow.add(stalled_table(ctx, fig.stalled, "stalled", DASHBOARD_STALLED))
+    if len(fig.reps) and fig.data_rows.get("activities"):
         flow.section(activity_ranking_section(ctx))
-    flow.section(funnel_section(ctx, fig.funnel, "funnel"))
+    if pipeline:
+        flow.section(funnel_section(ctx, fig.funnel, "funnel"))
     flow.section(churn_section(ctx, "churn_trend"))
     flow.add(at_risk_table(ctx, fig.at_risk, "at_risk", DASHBOARD_AT_RISK))
+    _whys(ctx, flow)
     flow.place(sh)
     return sh
+
+
+def _whys(ctx: LayoutContext, flow: _Flow) -> None:
+    """Sections left out for lack of data, each said in one line."""
+    rows = ctx.fig.data_rows
+    for table, key in (("opportunities", "why.no_pipeline"),
+                       ("activities", "why.no_activities")):
+        if not rows.get(table):
+            flow.why(key)
 
 
 def _rep_sheet(ctx: LayoutContext, name: str, rep: str) -> Sheet:
@@ -150,22 +174,27 @@ def _rep_sheet(ctx: LayoutContext, name: str, rep: str) -> Sheet:
     sh = Sheet(name, "rep", title, rep=rep)
     ctx.header(sh, title)
     card = ctx.of("scorecard", rep)
+    pipeline = bool(fig.data_rows.get("opportunities"))
     flow = _Flow(ctx)
     flow.add(scorecard_table(ctx, card, "scorecard"), gap=1)
     flow.legend()
-    flow.add(landing_table(ctx, ctx.of("landing", rep), card, rep, "landing"))
+    if pipeline:
+        flow.add(landing_table(ctx, ctx.of("landing", rep), card, rep, "landing"))
     flow.add(comparisons_table(ctx, ctx.of("compare", rep), "comparisons"))
     flow.section(rep_trend_section(ctx, rep))
-    flow.add(stalled_table(ctx, ctx.of("stalled", rep), "stalled", None))
-    for section in rep_activity_sections(ctx, rep):
-        flow.section(section)
+    if pipeline:
+        flow.add(stalled_table(ctx, ctx.of("stalled", rep), "stalled", None))
     if fig.data_rows.get("activities"):
+        for section in rep_activity_sections(ctx, rep):
+            flow.section(section)
         flow.section(activity_mix_section(ctx, rep))
-    flow.section(funnel_section(ctx, ctx.of("funnel", rep), "funnel"))
+    if pipeline:
+        flow.section(funnel_section(ctx, ctx.of("funnel", rep), "funnel"))
     if rep in fig.rep_trees:  # the KPI tree starts from the pipeline
         for t in tree_tables(ctx, rep):
             flow.add(t)
     flow.add(at_risk_table(ctx, ctx.of("risk", rep), "at_risk"))
+    _whys(ctx, flow)
     flow.place(sh)
     return sh
 

@@ -215,14 +215,16 @@ class PageSetup:
     repeated at the top of every page; ``breaks`` the rows (0-based) that start a new page —
     always the first row of a block, so that no table and its chart are split unless the
     block is taller than a page; ``area`` = (last row, last column), 0-based, of the print
-    area from A1. Header and footer texts use Excel's codes (``&A`` sheet name, ``&P`` page,
+    area from A1 (None until :func:`~kpi_xl.report.pages.paginate` ran: a renderer given a
+    sheet nobody paginated paginates it, without header and footer). Header and footer texts
+    use Excel's codes (``&A`` sheet name, ``&P`` page,
     ``&N`` pages; a literal ``&`` written ``&&``).
     """
 
     scale: int = 100
     title_rows: int = 0
     breaks: list[int] = field(default_factory=list)
-    area: tuple[int, int] = (0, 0)
+    area: tuple[int, int] | None = None  # None: not paginated yet (renderers paginate)
     header: str = ""
     footer: str = ""
     paper: int = 9  # A4

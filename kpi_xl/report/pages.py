@@ -28,7 +28,7 @@ from .cells import sheet_widths
 from .model import ROW_POINTS, Chart, PageSetup, Sheet
 
 __all__ = ["A4_LANDSCAPE", "DEFAULT_WIDTH", "PX_PER_CHAR", "chart_last_column", "column_points",
-           "paginate", "sheet_points"]
+           "page_sections", "paginate", "sheet_points"]
 
 #: Paper size in points (A4 landscape).
 A4_LANDSCAPE = (841.89, 595.28)
@@ -37,6 +37,28 @@ DEFAULT_WIDTH = 8.43
 _ALLOWANCE = 0.98
 #: Pixels per character of column width, in the widest case (module docstring).
 PX_PER_CHAR = 9.3
+
+
+def page_sections(code: str) -> dict[str, str]:
+    """A header/footer in Excel's codes split into its ``L``, ``C`` and ``R`` sections
+    (``"&LSheet&CPage &P"`` → ``{"L": "Sheet", "C": "Page &P"}``); ``&&`` stays a literal."""
+    out: dict[str, str] = {}
+    section, i, buf = "C", 0, []
+    while i < len(code):
+        if code.startswith("&&", i):
+            buf.append("&&")
+            i += 2
+        elif code[i] == "&" and i + 1 < len(code) and code[i + 1] in "LCR":
+            if buf:
+                out[section] = out.get(section, "") + "".join(buf)
+            section, buf = code[i + 1], []
+            i += 2
+        else:
+            buf.append(code[i])
+            i += 1
+    if buf:
+        out[section] = out.get(section, "") + "".join(buf)
+    return out
 
 
 def column_points(width: float) -> float:

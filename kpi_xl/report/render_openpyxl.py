@@ -22,7 +22,6 @@ from openpyxl.formatting.rule import CellIsRule, ColorScaleRule, FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
-from openpyxl.worksheet.header_footer import HeaderFooterItem
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
@@ -43,6 +42,7 @@ from .cells import (
 )
 from .model import FILLS, ROW_POINTS, Chart, Report, Sheet, Table, Text
 from .naming import GENERATED_NAME, sheet_name
+from .pages import page_sections, paginate
 
 __all__ = ["NO_DATA", "generated_kind", "generated_sheets", "render_into", "render_package",
            "sheet_values"]
@@ -178,7 +178,8 @@ def _render_sheet(ws: Worksheet, sheet: Sheet, report: Report,
 
 
 def _page_setup(ws: Worksheet, sheet: Sheet, changes: TextChanges | None) -> None:
-    p = sheet.page
+    p = sheet.page if sheet.page.area is not None else paginate(sheet)
+    assert p.area is not None
     ws.page_setup.orientation = "landscape" if p.landscape else "portrait"
     ws.page_setup.paperSize = p.paper
     ws.page_setup.scale = p.scale
@@ -189,10 +190,11 @@ def _page_setup(ws: Worksheet, sheet: Sheet, changes: TextChanges | None) -> Non
     def clean(text: str) -> str:
         return changes.clean(text) if changes is not None else text
 
-    if p.header:
-        ws.oddHeader = HeaderFooterItem.from_str(clean(p.header))
-    if p.footer:
-        ws.oddFooter = HeaderFooterItem.from_str(clean(p.footer))
+    for code, item in ((p.header, ws.oddHeader), (p.footer, ws.oddFooter)):
+        parts = page_sections(clean(code)) if code else {}
+        for key, part in (("L", item.left), ("C", item.center), ("R", item.right)):
+            if key in parts:
+                part.text = parts[key]
     if p.title_rows:
         ws.print_title_rows = f"1:{p.title_rows}"
     for row in p.breaks:

@@ -38,6 +38,7 @@ from .cells import (
     traffic_formulas,
 )
 from .model import FILLS, ROW_POINTS, Chart, Report, Sheet, Table
+from .pages import paginate
 
 __all__ = ["render_package"]
 
@@ -168,7 +169,8 @@ def _render_sheet(wb: Any, ws: Any, name: str, sheet: Sheet, report: Report,
 
 def _page_setup(ws: Any, sheet: Sheet, changes: TextChanges) -> None:
     """Print setup from the model (:class:`~kpi_xl.report.model.PageSetup`)."""
-    p = sheet.page
+    p = sheet.page if sheet.page.area is not None else paginate(sheet)
+    assert p.area is not None
     if p.landscape:
         ws.set_landscape()
     ws.set_paper(p.paper)

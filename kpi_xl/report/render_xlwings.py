@@ -50,6 +50,7 @@ from .cells import cell_value as _cell_value
 from .cells import scale_columns as _scale_columns
 from .model import FILLS, ROW_POINTS, Chart, Legend, Report, Sheet, Table, Text
 from .naming import GENERATED_NAME, sheet_name
+from .pages import paginate
 
 __all__ = ["CHART_TYPES", "excel_text", "generated_sheet_names", "render_book"]
 
@@ -191,7 +192,9 @@ def render_book(book: Any, report: Report, *,
 
 def _render_sheet(ws: Any, sheet: Sheet, report: Report) -> None:
     widths = sheet_widths(sheet)
-    last = max(sheet.page.area[0] + 1, sheet.next_row, 1)
+    page = sheet.page if sheet.page.area is not None else paginate(sheet)
+    assert page.area is not None
+    last = max(page.area[0] + 1, sheet.next_row, 1)
     if _supports(ws.range((1, 1)), "row_height"):  # fixed heights: the page breaks hold
         _try(lambda: setattr(ws.range((1, 1), (last, 1)), "row_height", ROW_POINTS))
         for row, height in sorted(sheet.row_points().items()):
@@ -206,8 +209,8 @@ def _render_sheet(ws: Any, sheet: Sheet, report: Report) -> None:
         ws.range((1, col + 1)).column_width = round(width, 1)
     for chart in sheet.charts:  # after the widths: a chart's position follows its anchor cell
         _write_chart(ws, sheet, chart, report)
-    area = sheet.page.area
-    if area != (0, 0) and _supports(ws, "page_setup"):
+    area = page.area
+    if _supports(ws, "page_setup"):
         _try(lambda: setattr(ws.page_setup, "print_area",
                              _address(1, 1, area[0] + 1, area[1] + 1)))
 

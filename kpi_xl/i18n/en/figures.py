@@ -90,13 +90,13 @@ LABELS: dict[str, str] = {
     'def.ranking': ('activities ÷ business days (period start to the as-of date); vs team media'
                     'n = own ÷ the median of the active reps; activities per won deal over the '
                     'trailing 12 months'),
-    'def.at_risk': ('active customers with any of: interval — no order for more than {factor} ×'
-                    ' their usual (median) interval; frequency — orders in the last 3 months at'
-                    ' least {drop} below their 12-month level, a drop chance gives less than 5%'
-                    ' of the time; volume — amounts in the last 3 months and the 3 before at le'
-                    'ast {drop} below their 12-month level, and lower than any quarter of the y'
-                    'ear before. Thresholds: at_risk_interval_factor, at_risk_drop on the Setti'
-                    'ngs sheet'),
+    'def.at_risk': ('active customers with any of: interval — no order for more than {factor} × t'
+                    'heir usual (median) interval; frequency — orders in the last 3 months at lea'
+                    'st {drop} below their 12-month level, a drop chance gives less than 5% of th'
+                    'e time; volume — amounts in the last 3 months and the 3 before at least {dro'
+                    'p} below their 12-month level, and lower than any quarter before the fall. T'
+                    'hresholds: at_risk_interval_factor, at_risk_drop on the Settings sheet. Reve'
+                    'nue at risk = 3 months at the 12-month level − the last 3 months'),
     'def.cohort': ('customers grouped by the month of their first order. Retention = share orde'
                    'ring in each later month; revenue index = revenue of each month with the fi'
                    'rst month = 100. Customers from before the data ({n}) are in no cohort'),

@@ -11,7 +11,7 @@ LABELS: dict[str, str] = {
     'dashboard_title': '営業KPIダッシュボード',
     'churn': '離反分析',
     'churn_title': '顧客の離反と継続',
-    'external': '外部要因',
+    'external': '外部要因と推移',
     'external_title': '外部要因と売上の推移',
     'definitions': '定義',
     'definitions_title': '指標の定義と計算方法',
