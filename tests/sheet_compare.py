@@ -112,7 +112,7 @@ def sheet_facts(ws: Worksheet) -> dict[str, Any]:
                 c.value, c.number_format if c.value is not None else None,
                 bool(c.font.b), c.font.sz or 11.0, _colour(c.font.color),
                 _colour(c.fill.fgColor) if c.fill.fill_type else None,
-                c.border.left.style, bool(c.quotePrefix))
+                c.border.left.style, bool(c.quotePrefix), c.alignment.horizontal)
     widths = {}
     for dim in ws.column_dimensions.values():
         if dim.width and dim.customWidth:

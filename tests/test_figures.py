@@ -7,7 +7,6 @@ import datetime as dt
 import io
 import json
 import math
-from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -19,7 +18,7 @@ from kpi_xl.cli import main
 from kpi_xl.dataset import Exclusion, OutsideRows, make_dataset
 from kpi_xl.demo import DATA_DIR
 from kpi_xl.figures import compute_figures
-from kpi_xl.i18n import risk_reasons, text
+from kpi_xl.i18n import text
 from kpi_xl.metric_registry import metric_def
 from kpi_xl.report.figures_json import figures_dict, figures_json
 from kpi_xl.report.figures_text import render_text
@@ -164,10 +163,12 @@ def _check_dashboard_equals_json(report, data) -> None:
         ranked.sort(key=lambda x: (x["rank"], x["rep"]))
         assert [r[:4] for r in dash.table("ranking").rows] == [
             [x["rank"], x["rep"], x["per_day"], x["vs_median"]] for x in ranked]
-    risk = dash.table("at_risk").rows  # the same flags, worded in the sheet's language
-    assert [[r[1], r[4], r[5]] for r in risk] == [
-        [a["customer"], money(a["revenue_at_risk"]), risk_reasons(SimpleNamespace(**a), loc)]
-        for a in data["at_risk"][:15]]
+    risk = dash.table("at_risk").rows  # the same customers and flags
+    assert [[r[1], r[4], r[6], r[7]] for r in risk] == [
+        [a["customer"], money(a["revenue_at_risk"]),
+         -a["amount_drop"] if a["volume_flag"] else None,
+         -a["frequency_drop"] if a["frequency_flag"] else None] for a in data["at_risk"][:15]]
+    assert [r[5] is not None for r in risk] == [a["interval_flag"] for a in data["at_risk"][:15]]
 
 
 def _check_rep_tabs_equal_json(report, data) -> None:

@@ -167,8 +167,9 @@ def assert_same_formats(ws, sheet: xs.Sheet) -> None:
     keys = {(c.row, c.column) for row in ws.iter_rows() for c in row} | set(cells)
     bad = []
     for r, c in keys:
-        want = ws.cell(r, c).number_format
-        got = cells[(r, c)].number_format if (r, c) in cells else "General"
+        want = ws.cell(r, c).number_format, ws.cell(r, c).alignment.horizontal
+        got = ((cells[(r, c)].number_format, cells[(r, c)].horizontal_alignment)
+               if (r, c) in cells else ("General", None))
         if want != got:
             bad.append(((r, c), want, got))
     assert not bad, (ws.title, bad[:10])

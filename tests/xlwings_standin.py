@@ -39,6 +39,7 @@ _NUMBER = re.compile(r"^\s*[+\-]?(\d+(\.\d*)?|\.\d+)([eE][+\-]?\d+)?\s*$")
 class Cell:
     value: Any = None
     formula: str | None = None
+    horizontal_alignment: str | None = None
     number_format: str = "General"
     quote_prefix: bool = False
     fill: Any = None
@@ -501,6 +502,17 @@ class Range:
         self._record("vertical_alignment", value)
         for r, c in self._all():
             self._sheet._cell(r, c).vertical_alignment = value
+
+    @property
+    def horizontal_alignment(self) -> str | None:
+        c = self._sheet._cells.get((self.row, self.column))
+        return c.horizontal_alignment if c else None
+
+    @horizontal_alignment.setter
+    def horizontal_alignment(self, value: str) -> None:
+        self._record("horizontal_alignment", value)
+        for r, c in self._all():
+            self._sheet._cell(r, c).horizontal_alignment = value
 
     @property
     def column_width(self) -> float:

@@ -36,6 +36,7 @@ __all__ = [
     "header_width",
     "is_numeric_column",
     "looks_like_formula",
+    "right_aligned",
     "scale_columns",
     "sheet_widths",
     "text_categories",
@@ -191,6 +192,13 @@ def is_numeric_column(table: Table, j: int) -> bool:
             return False
         seen = True
     return seen
+
+
+def right_aligned(table: Table, j: int, values: list[Any]) -> bool:
+    """Whether cell ``j`` of a row holds text in a column of numbers ("n/a: no data" in a
+    change column): such text is right-aligned, as the numbers beside it."""
+    v = values[j] if j < len(values) else None
+    return isinstance(v, str) and table.columns[j].fmt in NUMERIC_FORMATS
 
 
 def scale_columns(table: Table, cond: Any) -> list[int]:

@@ -28,7 +28,7 @@ from ..figures import DATA_TABLES, Figures, compute_figures
 from ..i18n import text
 from ..progress import SILENT, Progress
 from .cells import sheet_widths
-from .layout_context import LayoutContext
+from .layout_context import LayoutContext, wrap_text
 from .layout_lists import (
     activity_mix_section,
     activity_ranking_section,
@@ -52,17 +52,19 @@ from .layout_tables import (
 )
 from .model import Chart, Column, Report, Sheet, Table
 from .naming import unique_sheet_names
-from .pages import DEFAULT_WIDTH
+from .pages import DEFAULT_WIDTH, PX_PER_CHAR
 
 __all__ = ["build_report", "layout"]
 
 DASHBOARD_STALLED = 20
 #: Width of a chart in default columns: beside its table when at least the minimum fits
 #: within the sheet's widest table, else under it; never wider than the maximum.
-MIN_CHART_COLUMNS = 6
+MIN_CHART_COLUMNS = 7
 MAX_CHART_COLUMNS = 12
 #: The printable width of an A4 landscape page at 100 %, in pixels.
 PAGE_PIXELS = 1000
+#: Pixels a display column of 9-point note text takes (a full-width character: two).
+NOTE_PX_PER_COLUMN = 6.5
 DASHBOARD_AT_RISK = 15
 
 
@@ -103,6 +105,10 @@ class _Flow:
             used += 64
             edge += 1
 
+        # notes (9-point text) wrap onto rows that fit between column A and the edge
+        note_width = max(60, int(sum(math.floor(widths.get(c, DEFAULT_WIDTH) * PX_PER_CHAR + 5)
+                                     for c in range(edge)) / NOTE_PX_PER_COLUMN))
+
         def room(first: int) -> int:
             """Chart columns (64 pixels in Excel) between column ``first`` and the edge."""
             px = sum(math.floor(widths.get(c, DEFAULT_WIDTH) * 7 + 5) for c in range(first, edge))
@@ -117,6 +123,9 @@ class _Flow:
                 sheet.add_text([next(whys)], "note")
                 continue
             assert table is not None
+            if table.note:
+                table.note = "\n".join(piece for line in table.note.split("\n")
+                                       for piece in wrap_text(line, note_width))
             col = max(len(table.columns), 4) + 1
             beside = room(col)
             if len(charts) == 1 and beside >= MIN_CHART_COLUMNS:

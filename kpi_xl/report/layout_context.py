@@ -176,6 +176,11 @@ class LayoutContext:
 
     # ------------------------------------------------------------------ small sections
 
+    @staticmethod
+    def category_rows(n: int) -> int:
+        """Rows a bar chart of ``n`` categories needs for every label to show."""
+        return max(12, math.ceil(1.6 * n) + 4)
+
     def chart(self, table: Table, chart: Chart) -> list[Chart]:
         """``[chart]`` when every series it keeps has a value and some value is not 0, with
         the series that have no value at all left out; ``[]`` otherwise (no chart with a ¥1

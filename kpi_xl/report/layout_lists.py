@@ -8,7 +8,7 @@ import math
 
 import pandas as pd
 
-from ..i18n import catalog, risk_reasons
+from ..i18n import catalog
 from ..schema import activity_label, stage_label
 from .layout_context import LayoutContext, num, records, wrap_text
 from .model import Chart, Column, Conditional, Series, Sheet, Table
@@ -92,7 +92,7 @@ def activity_ranking_section(ctx: LayoutContext) -> tuple[Table, list[Chart]]:
                   else ctx.L("why.not_started"))
     chart = Chart("bar", ctx.L("rk.total"), "ranking", "rep", [Series("total")],
                   y_format="number", every_category=True, width_cols=7,
-                  height_rows=max(12, len(rows) + 4))
+                  height_rows=ctx.category_rows(len(rows)))
     return table, ctx.chart(table, chart)
 
 
@@ -142,10 +142,17 @@ def at_risk_table(ctx: LayoutContext, risk: pd.DataFrame, name: str, top: int | 
             Column("rep", ctx.L("rep"), "text"),
             Column("last_order", ctx.L("last_order"), "date"),
             ctx.amount_column("revenue_at_risk", "revenue_at_risk"),
-            Column("reasons", ctx.L("reasons"), "longtext")]
-    rows = [[*map(num, (r.name, r.customer, r.rep, r.last_order)),
-             ctx.amount(r.revenue_at_risk), risk_reasons(r, ctx.locale)]
-            for r in shown.itertuples()]
+            Column("interval", ctx.L("risk.col.interval"), "text"),
+            Column("volume", ctx.L("risk.col.volume"), "change"),
+            Column("frequency", ctx.L("risk.col.frequency"), "change")]
+    rows = []
+    for r in shown.itertuples():
+        interval = (ctx.L("risk.cell.interval", days=int(r.days_since_last),
+                          gap=f"{r.median_interval_days:.0f}") if r.interval_flag else None)
+        rows.append([*map(num, (r.name, r.customer, r.rep, r.last_order)),
+                     ctx.amount(r.revenue_at_risk), interval,
+                     -float(r.amount_drop) if r.volume_flag else None,
+                     -float(r.frequency_drop) if r.frequency_flag else None])
     s = fig.at_risk_summary
     note = ctx.L("note.at_risk_summary", **s) if s.get("active") else ""
     empty = ctx.L("why.no_at_risk") if fig.data_rows.get("orders") else ctx.L("why.no_orders")

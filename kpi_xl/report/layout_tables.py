@@ -152,7 +152,7 @@ def leaderboard(ctx: LayoutContext) -> tuple[Table, list[Chart]]:
                   empty=ctx.L("why.no_targets"))
     chart = Chart("bar", ctx.L("leaderboard_chart"), "leaderboard", "rep",
                   [Series("achievement"), Series("landing_achievement")], y_format="pct",
-                  every_category=True, width_cols=8, height_rows=max(12, len(rows) + 4))
+                  every_category=True, width_cols=8, height_rows=ctx.category_rows(len(rows)))
     return table, ctx.chart(table, chart)
 
 

@@ -103,7 +103,7 @@ class Table:
     columns: list[Column]
     rows: list[list[Any]]
     conditional: list[Conditional] = field(default_factory=list)
-    note: str = ""
+    note: str = ""  # under the table; one row per line ("\n")
     row_fmt: list[str] | None = None  # format of each row for the columns whose fmt is 'auto'
     empty: str = ""  # what the table says when it has no rows (why), else "no data"
     row: int = 0  # top-left cell of the title, 0-based, set by Sheet.add
@@ -118,9 +118,13 @@ class Table:
         return self.row + 2
 
     @property
+    def note_lines(self) -> list[str]:
+        return self.note.split("\n") if self.note else []
+
+    @property
     def height(self) -> int:
-        """Rows used: title, header, data (at least one, for 'no data'), note."""
-        return 2 + max(len(self.rows), 1) + (1 if self.note else 0)
+        """Rows used: title, header, data (at least one, for 'no data'), note lines."""
+        return 2 + max(len(self.rows), 1) + len(self.note_lines)
 
     def cell_format(self, row: int, col: int, currency: str) -> str:
         """Excel number format of data cell (row, col), both 0-based within the table."""

@@ -36,6 +36,7 @@ from .cells import (
     cell_value,
     empty_label,
     looks_like_formula,
+    right_aligned,
     scale_columns,
     sheet_widths,
     traffic_formulas,
@@ -55,6 +56,7 @@ _BOLD = Font(bold=True)
 _HEADER_FONT = Font(bold=True, color="FFFFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="FF1F3864")
 _HEADER_ALIGN = Alignment(wrap_text=True, vertical="center")
+_RIGHT = Alignment(horizontal="right")
 _THIN = Side(style="thin", color="FFBFBFBF")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _RED = PatternFill("solid", fgColor="FFF8CBAD", bgColor="FFF8CBAD")
@@ -227,6 +229,8 @@ def _write_table(ws: Worksheet, table: Table, report: Report,
             cell.border = _BORDER
             cell.number_format = (table.cell_format(i, j, report.currency)
                                   if table.columns[j].fmt == "auto" else formats[j])
+            if right_aligned(table, j, values):
+                cell.alignment = _RIGHT
     if not table.rows:
         r = table.first_data_row
         label = empty_label(table, report.locale)
@@ -235,8 +239,8 @@ def _write_table(ws: Worksheet, table: Table, report: Report,
             cell.border = _BORDER
             if j == 0:
                 cell.font = _NOTE
-    if table.note:
-        note = _put(ws, table.first_data_row + max(len(table.rows), 1), table.col, table.note,
+    for i, line in enumerate(table.note_lines):
+        note = _put(ws, table.first_data_row + max(len(table.rows), 1) + i, table.col, line,
                     changes)
         note.font = _NOTE
 

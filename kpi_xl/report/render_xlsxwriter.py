@@ -33,6 +33,7 @@ from .cells import (
     column_axis_format,
     empty_label,
     looks_like_formula,
+    right_aligned,
     scale_columns,
     sheet_widths,
     traffic_formulas,
@@ -201,6 +202,8 @@ def _table_cells(cells: _SheetCells, table: Table, report: Report) -> None:
             props = dict(_BORDER)
             if fmt != "General":
                 props["num_format"] = fmt
+            if right_aligned(table, j, values):
+                props["align"] = "right"
             cells.put(r, table.col + j, values[j] if j < len(values) else None, **props)
     if not table.rows:
         label = empty_label(table, report.locale)
@@ -210,8 +213,8 @@ def _table_cells(cells: _SheetCells, table: Table, report: Report) -> None:
                           **_TEXT["note"])
             else:
                 cells.put(table.first_data_row, table.col + j, None, **_BORDER)
-    if table.note:
-        cells.put(table.first_data_row + max(len(table.rows), 1), table.col, table.note,
+    for i, line in enumerate(table.note_lines):
+        cells.put(table.first_data_row + max(len(table.rows), 1) + i, table.col, line,
                   **_TEXT["note"])
 
 

@@ -45,7 +45,7 @@ from ..progress import Progress
 
 # The value conversion and width rules are the file renderer's, so both targets agree.
 from .cells import FORMULA_PREFIXES as _FORMULA_PREFIXES
-from .cells import axis_format, empty_label, sheet_widths, traffic_formulas
+from .cells import axis_format, empty_label, right_aligned, sheet_widths, traffic_formulas
 from .cells import cell_value as _cell_value
 from .cells import scale_columns as _scale_columns
 from .model import FILLS, ROW_POINTS, Chart, Legend, Report, Sheet, Table, Text
@@ -283,14 +283,20 @@ def _write_table(ws: Any, table: Table, report: Report) -> None:
             cells = [_cell_value(row[j] if j < len(row) else None) for j in range(ncol)]
             values.append([excel_text(v) if isinstance(v, str) else v for v in cells])
         body.value = values
+        for i, row in enumerate(table.rows):  # text in a column of numbers ("n/a: no data")
+            for j in range(ncol):
+                if right_aligned(table, j, row) and _supports(body, "horizontal_alignment"):
+                    cell = ws.range((first + i, c0 + j))
+                    _try(lambda c=cell: setattr(c, "horizontal_alignment", "right"))
     else:
         label = empty_label(table, report.locale)
         body.value = [[label] + [None] * (ncol - 1)]
         _font(ws.range((first, c0)), size=9, color=_GREY)
     _borders(body)
-    if table.note:
-        note = ws.range((first + nrow, c0))
-        note.value = _xl(table.note)
+    lines = table.note_lines
+    if lines:  # one write for the note's lines
+        note = ws.range((first + nrow, c0), (first + nrow + len(lines) - 1, c0))
+        note.value = [[_xl(line)] for line in lines]
         _font(note, size=9, color=_GREY)
 
     for cond in table.conditional:

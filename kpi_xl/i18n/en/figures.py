@@ -236,7 +236,7 @@ LABELS: dict[str, str] = {
     'col.gain': 'gain / month',
     'col.rank': 'rank',
     'driver.leads_per_month': 'Leads per month',
-    'driver.conversion': 'Lead → opportunity conversion',
+    'driver.conversion': 'Lead → opportunity',
     'driver.win_rate': 'Win rate (opportunities)',
     'driver.avg_deal_size': 'Average deal size',
 }
