@@ -145,6 +145,7 @@ class Figures:
     activity_per_won: pd.DataFrame  # rep, activities, won_deals, per_won (trend window)
     activity_trend: pd.DataFrame  # rep, month, activities, per_day, team_median
     at_risk_summary: dict[str, int]  # active, flagged, interval, volume, frequency
+    at_risk_summary_rep: dict[str, dict[str, int]]  # the same per rep
     cohort_before_data: int  # customers acquired before the data (in no cohort)
     amount_unit: str  # a key of kpi_xl.settings.AMOUNT_UNITS (auto resolved)
     data_rows: dict[str, int]  # rows of each input table of DATA_TABLES
@@ -278,6 +279,7 @@ def compute_figures(ds: Dataset, period: Period | None = None, as_of: dt.date | 
         activity_per_won=activities_per_won(ds, trend_window.start, trend_window.end),
         activity_trend=activity_trend(ds, months, as_of),
         at_risk_summary=_risk_summary(ds, risk, as_of),
+        at_risk_summary_rep=_risk_summary_by_rep(ds, risk, as_of, reps),
         cohort_before_data=len(acquired_before_data(ds, as_of)),
         amount_unit=_amount_unit(st, trend),
         data_rows={t: len(ds.table(t)) for t in DATA_TABLES}, data_start=ds.data_start(),
@@ -293,6 +295,21 @@ def _risk_summary(ds: Dataset, risk: pd.DataFrame, as_of: dt.date) -> dict[str, 
             "flagged": len(flagged),
             **{k: int(flagged[f"{k}_flag"].astype(bool).sum()) if len(flagged) else 0
                for k in ("interval", "volume", "frequency")}}
+
+
+def _risk_summary_by_rep(ds: Dataset, risk: pd.DataFrame, as_of: dt.date, reps: list[str]
+                         ) -> dict[str, dict[str, int]]:
+    """:func:`_risk_summary` for each rep's customers (the customer's rep)."""
+    active = (active_customers(ds, as_of, by="rep").set_index("rep")["active_customers"]
+              if len(ds.orders) else pd.Series(dtype=int))
+    flagged = risk[~risk["churned"].astype(bool)] if len(risk) else risk
+    out = {}
+    for rep in reps:
+        mine = flagged[flagged["rep"] == rep] if len(flagged) else flagged
+        out[rep] = {"active": int(active.get(rep, 0)), "flagged": len(mine),
+                    **{k: int(mine[f"{k}_flag"].astype(bool).sum()) if len(mine) else 0
+                       for k in ("interval", "volume", "frequency")}}
+    return out
 
 
 def _amount_unit(st: Settings, trend: pd.DataFrame) -> str:

@@ -108,7 +108,7 @@ def figures_dict(fig: Figures, locale: str = "en") -> dict[str, Any]:
                              "per_won_deal": {"window": fig.trend_window,
                                               "reps": fig.activity_per_won},
                              "trend": fig.activity_trend},
-        "at_risk_summary": fig.at_risk_summary,
+        "at_risk_summary": {**fig.at_risk_summary, "by_rep": fig.at_risk_summary_rep},
         "cohort_before_data": fig.cohort_before_data,
         "amount_unit": {"unit": fig.amount_unit, "divisor": fig.amount_divisor,
                         "setting": fig.settings.amount_unit},

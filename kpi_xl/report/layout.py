@@ -202,7 +202,7 @@ def _rep_sheet(ctx: LayoutContext, name: str, rep: str) -> Sheet:
     if rep in fig.rep_trees:  # the KPI tree starts from the pipeline
         for t in tree_tables(ctx, rep):
             flow.add(t)
-    flow.add(at_risk_table(ctx, ctx.of("risk", rep), "at_risk"))
+    flow.add(at_risk_table(ctx, ctx.of("risk", rep), "at_risk", rep=rep))
     _whys(ctx, flow)
     flow.place(sh)
     return sh

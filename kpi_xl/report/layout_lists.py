@@ -120,7 +120,7 @@ def rep_activity_sections(ctx: LayoutContext, rep: str) -> list[tuple[Table, lis
                 Column("vs_median", ctx.L("rk.vs_median"), "pct"),
                 Column("rank", ctx.L("act.rank", n=n_reps), "int")], rows,
                conditional=[Conditional("vs_median", low=0.8, high=1.0)],
-               empty=ctx.L("why.no_activities"))
+               note=ctx.L("note.vs_median"), empty=ctx.L("why.no_activities"))
     tr = ctx.of("act_trend", rep)
     trows = [[r.month, num(r.per_day), num(r.team_median)] for r in tr.itertuples()]
     trend = Table("act_trend", ctx.L("act_trend"),
@@ -133,8 +133,8 @@ def rep_activity_sections(ctx: LayoutContext, rep: str) -> list[tuple[Table, lis
     return [(vs, []), (trend, ctx.chart(trend, chart))]
 
 
-def at_risk_table(ctx: LayoutContext, risk: pd.DataFrame, name: str, top: int | None = None
-                  ) -> Table:
+def at_risk_table(ctx: LayoutContext, risk: pd.DataFrame, name: str, top: int | None = None,
+                  rep: str | None = None) -> Table:
     """At-risk customers, largest revenue at risk first, with how many were flagged and why."""
     fig = ctx.fig
     shown = risk.head(top) if top else risk
@@ -153,7 +153,7 @@ def at_risk_table(ctx: LayoutContext, risk: pd.DataFrame, name: str, top: int | 
                      ctx.amount(r.revenue_at_risk), interval,
                      -float(r.amount_drop) if r.volume_flag else None,
                      -float(r.frequency_drop) if r.frequency_flag else None])
-    s = fig.at_risk_summary
+    s = fig.at_risk_summary if rep is None else fig.at_risk_summary_rep.get(rep, {})
     note = ctx.L("note.at_risk_summary", **s) if s.get("active") else ""
     empty = ctx.L("why.no_at_risk") if fig.data_rows.get("orders") else ctx.L("why.no_orders")
     return Table(name, ctx.in_unit(ctx.L("at_risk")), cols, rows, note=note, empty=empty)
@@ -330,7 +330,8 @@ def definitions_sheet_tables(ctx: LayoutContext, sheet: Sheet) -> None:
                          p=f"{r.probability:.0%}", source=ctx.L(f"source.{r.source}"))
 
         sep = "、" if ctx.locale == "ja" else ", "
-        items.insert(4, (ctx.L("probability"), sep.join(one(r) for r in probs.itertuples())))
+        items.insert(4, (ctx.L("probability_values"),
+                         sep.join(one(r) for r in probs.itertuples())))
     cols = [Column("item", ctx.L("def.item"), "text"),
             Column("meaning", ctx.L("def.meaning"), "text", width=_DEFINITION_WIDTH + 2)]
     sheet.add(Table("metric_definitions", ctx.L("def.section.metrics"), cols,

@@ -111,11 +111,13 @@ LABELS: dict[str, str] = {
                      ' deals)'),
     'note.stalled': ('{n} deals ({stalled} stuck in their stage, {overdue} past expected close)'
                      '; stuck = over {factor} × the typical days in the stage'),
-    'note.ranking': ('Team median {median} activities / day. Activities per won deal: {start} …'
-                     ' {end}'),
+    'note.ranking': ('Team median {median} activities / day. Colours: vs team median, green 100% '
+                     'or more, amber 80–100%, red under 80%. Activities per won deal: {start} … {'
+                     'end}'),
     'note.at_risk_summary': ('{flagged} of {active} active customers (interval {interval}, freq'
                              'uency {frequency}, volume {volume}; some for several reasons). Ru'
                              'le: see the Definitions sheet'),
+    'note.vs_median': 'Colours: vs team median, green 100% or more, amber 80–100%, red under 80%',
     'note.cohort_index': 'Index: first month = 100. Leaves out {n} customers from before the data',
     'note.cohort_customers': 'Leaves out {n} customers from before the data',
     'note.activity_trend': 'Own trend against the team median',

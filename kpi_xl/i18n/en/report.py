@@ -83,6 +83,7 @@ LABELS: dict[str, str] = {
     'conv_prev': 'Conversion from previous',
     'conv_first': 'Conversion from first',
     'probability': 'Win probability',
+    'probability_values': 'Win probabilities (this book)',
     'probability_source': 'From',
     'source.history': 'history',
     'source.setting': 'Settings sheet',

@@ -84,6 +84,7 @@ LABELS: dict[str, str] = {
     'conv_prev': '前段階からの転換率',
     'conv_first': '初段階からの転換率',
     'probability': '受注確度',
+    'probability_values': '受注確度（このブックの値）',
     'probability_source': '確度の根拠',
     'source.history': '実績',
     'source.setting': '設定シート',
