@@ -247,7 +247,7 @@ def _empty_dashboard(ctx: LayoutContext, name: str) -> Sheet:
     sh.add_text([ctx.L("empty.intro")], "note")
     rows = [[text(f"table.{t}", ctx.locale), fig.data_rows.get(t, 0),
              ctx.L(f"empty.what.{t}")] for t in DATA_TABLES]
-    sh.add(Table("to_fill", ctx.L("empty.table_list"),
+    sh.add(Table("to_fill", ctx.L("empty.table"),
                  [Column("sheet", ctx.L("empty.table_list"), "text"),
                   Column("rows", ctx.L("empty.rows"), "int"),
                   Column("what", ctx.L("empty.what"), "longtext")], rows))

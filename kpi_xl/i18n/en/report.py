@@ -169,7 +169,7 @@ LABELS: dict[str, str] = {
     # an empty book -------------------------------------------------------------------------
     'empty.title': 'No data yet',
     'empty.intro': 'Fill these sheets, then refresh again (kpi-xl refresh, or the button).',
-    'empty.table': '{table}',
+    'empty.table': 'Sheets to fill',
     'empty.rows': 'Rows filled',
     'empty.what': 'What to fill in',
     'empty.what.reps': 'Your sales reps (fill first), with their team and whether active',

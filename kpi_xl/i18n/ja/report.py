@@ -170,7 +170,7 @@ LABELS: dict[str, str] = {
     'empty.title': 'まだデータがありません',
     'empty.intro': ('次のシートに入力してから、もう一度更新してください（kpi-xl refresh、またはボ'
                     'タン）。'),
-    'empty.table': '{table}',
+    'empty.table': '入力が必要なシート',
     'empty.rows': '入力済みの行',
     'empty.what': '入力する内容',
     'empty.what.reps': '担当者の一覧（最初に入力）。チームと在籍の有無も',
@@ -179,5 +179,5 @@ LABELS: dict[str, str] = {
     'empty.what.orders': '受注実績。日付、顧客ID、金額',
     'empty.what.activities': '活動。日付、担当者、種別（電話・訪問など）',
     'empty.what.customers': '顧客。顧客ID、顧客名、担当者、取引開始日',
-    'empty.table_list': '入力するシート',
+    'empty.table_list': 'シート',
 }
