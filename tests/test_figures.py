@@ -153,7 +153,8 @@ def _check_dashboard_equals_json(report, data) -> None:
         conv = money if j["unit"] == "currency" else (lambda v: v)
         assert [r[1], r[2], r[4], r[6]] == [conv(j["current"]), conv(j["last_year"]),
                                             conv(j["previous_month"]), conv(j["t12m"])]
-        assert r[3] == (j["yoy"] if not j["yoy_note"] else text(f"cmp.{j['yoy_note']}", loc))
+        assert r[3] == (j["yoy"] if not j["yoy_note"]
+                        else text(f"cmp.{j['yoy_note']}.yoy", loc))
     stalled = dash.table("stalled").rows
     assert [[r[0], r[2], r[4]] for r in stalled] == [
         [d["opportunity_id"], money(d["amount"]), d["days_in_stage"]]

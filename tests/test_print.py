@@ -114,7 +114,7 @@ def test_no_table_is_cut_by_a_page_break(rendered):
 
 _KEYS = re.compile(r"\b(win_rate|closed|cohort|hearing|approach|proposal|closing|"
                    r"active_at_start|inclusive|year_over_year|previous_period|won_deals|"
-                   r"revenue_basis|conversion_basis|best_case|no_data|zero_base|auto)\b")
+                   r"revenue_basis|conversion_basis|best_case|no_data|zero_base|auto|cmp|yoy)\b")
 
 
 def test_a_japanese_book_shows_no_english_keys(rendered):

@@ -96,6 +96,9 @@ def test_refreshed_demo_workbook_reopens_with_sheets_formats_and_charts(demo_boo
     assert "tblOpportunities" in wb["商談"].tables
     dash = wb["ダッシュボード"]
     assert len(dash._charts) == 5  # ranking, revenue trend, activity, funnel, churn
+    # the print setup survives the splice into the user's book
+    assert dash.print_title_rows.replace("$", "") == "1:2" and dash.print_area
+    assert dash.page_setup.scale and dash.row_breaks.brk
     fmts = {c.number_format for row in dash.iter_rows() for c in row if c.value is not None}
     assert "#,##0" in fmts and "0.0%" in fmts and "+0.0%;-0.0%;0.0%" in fmts
     assert not any("¥" in f for f in fmts)  # amounts in 千円, the unit in the titles

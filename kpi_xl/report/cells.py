@@ -134,7 +134,8 @@ def header_width(header: str) -> float:
     never less than its longest word (a Latin word does not break), plus the padding."""
     words = [w for w in str(header).split() if w.isascii()]
     longest = max((display_width(w) for w in words), default=0)
-    return max(longest, math.ceil(display_width(header) / 2) + 1) + 2
+    wide = display_width(header) > len(str(header))  # full-width glyphs draw a little wider
+    return max(longest, math.ceil(display_width(header) / 2) + (2 if wide else 1)) + 2
 
 
 def sheet_widths(sheet: Sheet) -> dict[int, float]:

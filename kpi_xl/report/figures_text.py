@@ -226,8 +226,8 @@ def _tree(t: _Text) -> None:
     t.add("")
 
 
-def _change(v: float, note: str, t: _Text) -> str:
-    return t.L(f"cmp.{note}") if note else f"{v:+.1%}"
+def _change(v: float, note: str, t: _Text, kind: str) -> str:
+    return t.L(f"cmp.{note}.{kind}") if note else f"{v:+.1%}"
 
 
 def _manager(t: _Text) -> None:
@@ -240,9 +240,9 @@ def _manager(t: _Text) -> None:
         label = L("activities") if r.metric == "activities" else metric_def(
             r.metric, fig.settings).label(t.locale)
         rows.append([label, _fmt(r.current, u, cur), _fmt(r.last_year, u, cur),
-                     _change(r.yoy, r.yoy_note, t), _fmt(r.previous_month, u, cur),
-                     _change(r.mom, r.mom_note, t), _fmt(r.t12m, u, cur),
-                     _fmt(r.t12m_last_year, u, cur), _change(r.t12m_yoy, r.t12m_note, t)])
+                     _change(r.yoy, r.yoy_note, t, "yoy"), _fmt(r.previous_month, u, cur),
+                     _change(r.mom, r.mom_note, t, "mom"), _fmt(r.t12m, u, cur),
+                     _fmt(r.t12m_last_year, u, cur), _change(r.t12m_yoy, r.t12m_note, t, "t12m")])
     if rows:
         t.add(L("comparisons", start=cut.replace(day=1), end=cut), _table(rows, [L(k) for k in (
             "metric", "cmp.current", "cmp.last_year", "cmp.yoy", "cmp.previous", "cmp.mom",

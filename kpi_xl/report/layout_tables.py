@@ -45,9 +45,9 @@ def scorecard_table(ctx: LayoutContext, card: pd.DataFrame, name: str) -> Table:
                  conditional=[PACE, Conditional("pace")], row_fmt=fmts, empty=empty)
 
 
-def _change_cell(ctx: LayoutContext, value: float, note: str) -> object:
+def _change_cell(ctx: LayoutContext, value: float, note: str, kind: str) -> object:
     if note:
-        return ctx.L(f"cmp.{note}")
+        return ctx.L(f"cmp.{note}.{kind}")
     return num(value)
 
 
@@ -71,9 +71,9 @@ def comparisons_table(ctx: LayoutContext, cmp: pd.DataFrame, name: str) -> Table
         label = (ctx.L("activities") if r.metric == "activities"
                  else ctx.metric_label(r.metric, r.unit))
         rows.append([label, conv(r.current), conv(r.last_year),
-                     _change_cell(ctx, r.yoy, r.yoy_note), conv(r.previous_month),
-                     _change_cell(ctx, r.mom, r.mom_note), conv(r.t12m), conv(r.t12m_last_year),
-                     _change_cell(ctx, r.t12m_yoy, r.t12m_note)])
+                     _change_cell(ctx, r.yoy, r.yoy_note, "yoy"), conv(r.previous_month),
+                     _change_cell(ctx, r.mom, r.mom_note, "mom"), conv(r.t12m),
+                     conv(r.t12m_last_year), _change_cell(ctx, r.t12m_yoy, r.t12m_note, "t12m")])
         fmts.append(ctx.amount_fmt if money else "int")
     cut = fig.cut
     t12_start = (pd.Timestamp(cut) - pd.DateOffset(years=1) + pd.Timedelta(days=1)).date()

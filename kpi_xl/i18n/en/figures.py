@@ -104,8 +104,8 @@ LABELS: dict[str, str] = {
     'def.colours': ('achievement and pace cells are coloured by pace: green 100% or more, amber'
                     ' 90–100%, red under 90%; pace counts business days, so mid-month cells are'
                     ' not red merely for being mid-month'),
-    'note.comparisons': ('Trailing 12 months: {start} … {end}. "n/a: no data" where the data begi'
-                         'n later'),
+    'note.comparisons': ('Trailing 12 months: {start} … {end}. Where the data begin later, "n/a: '
+                         'no data" (never 0%)'),
     'note.landing': ('Left out: {undated} open deals without an expected close ({undated_amount'
                      '}) and {overdue} past their expected close ({overdue_amount}; see stalled'
                      ' deals)'),

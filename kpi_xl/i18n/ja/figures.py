@@ -88,8 +88,8 @@ LABELS: dict[str, str] = {
                  '百万円）'),
     'def.colours': ('達成率・進捗率のセルは進捗率で色分け: 100%以上 緑、90〜100% 黄、90%未満 赤。'
                     '進捗率は営業日ベースなので、月の途中でも達成率の大小で赤くなりません'),
-    'note.comparisons': ('直近12か月 = {start}〜{end}。比較する期間がデータの開始より前の指標は「'
-                         'データなし」'),
+    'note.comparisons': ('直近12か月 = {start}〜{end}。比較する期間にデータがないときは「前年デー'
+                         'タなし」などと表示（0%とはしません）'),
     'note.landing': ('受注予定日のない進行中商談 {undated}件（{undated_amount}）と、予定日を過ぎ'
                      'た商談 {overdue}件（{overdue_amount}）は含めていません（滞留案件を参照）'),
     'note.stalled': ('該当 {n}件（ステージ滞留 {stalled}件、受注予定日超過 {overdue}件）。滞留 = '
