@@ -120,8 +120,6 @@ LABELS: dict[str, str] = {
     'count': 'Count',
     # churn and customers -------------------------------------------------------------------
     'churn_trend': 'Churn and retention by month',
-    'churn_rate_chart': 'Logo churn by month',
-    'retention_chart': 'Revenue retention (GRR, NRR) by month',
     'active_start': 'Active at month start',
     'new': 'New',
     'reactivated': 'Reactivated',

@@ -28,7 +28,7 @@ LABELS: dict[str, str] = {
     'currency.JPY': '円',
     'everyone': '全体',
     # the colour legend ---------------------------------------------------------------------
-    'legend.title': '色の意味（進捗率で判定）:',
+    'legend.title': '色の意味（進捗率で判定）：',
     'legend.green': '順調 100%以上',
     'legend.amber': '注意 90〜100%',
     'legend.red': '遅れ 90%未満',
@@ -65,7 +65,7 @@ LABELS: dict[str, str] = {
     'land.group': '対象',
     'land.open': '対象商談数',
     'land.open_amount': '対象商談の金額',
-    'land.weighted': '商談の加重額',
+    'land.weighted': '確度加重の商談額',
     'land.landing': '着地見込（ヨミ）',
     'land.achievement': '着地の達成率',
     'land.commit': 'コミット着地',
@@ -121,8 +121,6 @@ LABELS: dict[str, str] = {
     'count': '件数',
     # churn and customers -------------------------------------------------------------------
     'churn_trend': '月別の顧客離反率と売上継続率',
-    'churn_rate_chart': '顧客離反率（月別）',
-    'retention_chart': '売上継続率 GRR・NRR（月別）',
     'active_start': '月初の稼働顧客数',
     'new': '新規',
     'reactivated': '復活',
