@@ -149,6 +149,11 @@ def _check_dashboard_equals_json(report, data) -> None:
     assert row[1:9] == [money(everyone[k]) for k in ("target", "actual")] + [
         row[3], money(everyone["weighted"]), money(everyone["landing"]),
         everyone["landing_achievement"], everyone["open_deals"], money(everyone["open_amount"])]
+    if "categories" in [t.name for t in dash.tables]:  # コミット / ベスト / パイプライン
+        assert [r[1:] for r in dash.table("categories").rows] == [
+            [everyone[f"{k}_deals"], money(everyone[k]), money(everyone[f"landing_{land}"])]
+            for k, land in (("commit", "commit"), ("best_case", "best"),
+                            ("pipeline", "pipeline"))]
     cmp_rows = dash.table("comparisons").rows
     for r, j in zip(cmp_rows, data["comparisons"]["overall"], strict=True):
         conv = money if j["unit"] == "currency" else (lambda v: v)

@@ -99,7 +99,9 @@ def test_landing_hand_computed(ds):
     assert (r["overdue_open"], r["overdue_amount"]) == (1, 200.0)
     # categories of the deals closing in March: commit o1, best case o2
     assert (r["commit"], r["best_case"], r["pipeline"]) == (1000.0, 600.0, 0.0)
-    assert (r["landing_commit"], r["landing_best"]) == (1400.0, 2000.0)
+    assert (r["commit_deals"], r["best_case_deals"], r["pipeline_deals"]) == (1, 1, 0)
+    assert (r["landing_commit"], r["landing_best"], r["landing_pipeline"]) == (
+        1400.0, 2000.0, 2000.0)
 
 
 def test_landing_per_rep_and_a_rep_with_pipeline_but_no_win(ds):

@@ -26,8 +26,10 @@ Landing for a period P as of day a, per group:
   lands at the weighted value of that pipeline, never at 0 for lack of own history.
 
 Forecast categories (when the table has a ``forecast_category`` column, コミット / ベスト /
-パイプライン): the open amount closing in P per category, and two landings —
-``landing_commit`` = actual + commit, ``landing_best`` = actual + commit + best case.
+パイプライン): the open amount and the number of deals closing in P per category, and two
+landings —
+``landing_commit`` = actual + commit, ``landing_best`` = actual + commit + best case,
+``landing_pipeline`` = the best case + pipeline.
 Deals marked ``omitted`` are left out of both. Amounts missing on open deals count as 0 and
 are counted in ``no_amount``.
 """
@@ -54,7 +56,8 @@ LANDING_COLUMNS = [
     "group", "target", "actual", "open_deals", "open_amount", "weighted", "landing",
     "landing_achievement", "undated_open", "undated_amount", "overdue_open", "overdue_amount",
     "no_amount",
-    "commit", "best_case", "pipeline", "landing_commit", "landing_best",
+    "commit", "best_case", "pipeline", "commit_deals", "best_case_deals", "pipeline_deals",
+    "landing_commit", "landing_best", "landing_pipeline",
 ]
 
 
@@ -172,6 +175,8 @@ def pipeline_landing(ds: Dataset, period: Period, as_of: dt.date, *, by: str | N
                                                        overdue_amount=("amount", "sum"))
     cats = (ins.groupby(["group", "cat"])["amount"].sum().unstack(fill_value=0.0)
             if has_cat and len(ins) else pd.DataFrame())
+    cat_n = (ins.groupby(["group", "cat"]).size().unstack(fill_value=0)
+             if has_cat and len(ins) else pd.DataFrame())
     actual = actual_to_date(ds, "revenue", period, day, by)
     targets = target_totals(ds, "revenue", period, by=by)
     names = list(groups) if groups is not None else list(dict.fromkeys(
@@ -184,10 +189,10 @@ def pipeline_landing(ds: Dataset, period: Period, as_of: dt.date, *, by: str | N
         t = float(targets.get(name, math.nan))
         landing = a + w
 
-        def c(key: str, name: str = name) -> float:
+        def c(key: str, name: str = name, table: pd.DataFrame = cats) -> float:
             if not has_cat:
                 return math.nan
-            return float(cats[key].get(name, 0.0)) if key in cats.columns else 0.0
+            return float(table[key].get(name, 0.0)) if key in table.columns else 0.0
 
         rows.append({
             "group": name, "target": t, "actual": a,
@@ -202,7 +207,12 @@ def pipeline_landing(ds: Dataset, period: Period, as_of: dt.date, *, by: str | N
                                else 0.0),
             "no_amount": int(agg["no_amount"].get(name, 0)) if len(agg) else 0,
             "commit": c("commit"), "best_case": c("best_case"), "pipeline": c("pipeline"),
+            "commit_deals": c("commit", table=cat_n), "best_case_deals": c("best_case",
+                                                                          table=cat_n),
+            "pipeline_deals": c("pipeline", table=cat_n),
             "landing_commit": a + c("commit") if has_cat else math.nan,
             "landing_best": a + c("commit") + c("best_case") if has_cat else math.nan,
+            "landing_pipeline": (a + c("commit") + c("best_case") + c("pipeline") if has_cat
+                                 else math.nan),
         })
     return pd.DataFrame(rows, columns=LANDING_COLUMNS)

@@ -42,6 +42,7 @@ from .layout_lists import (
     tree_tables,
 )
 from .layout_tables import (
+    categories_table,
     comparisons_table,
     funnel_section,
     landing_table,
@@ -150,6 +151,9 @@ def _dashboard(ctx: LayoutContext, name: str) -> Sheet:
     flow.legend()
     if pipeline:
         flow.add(landing_table(ctx, fig.landing, fig.scorecard, ctx.L("everyone"), "landing"))
+        cats = categories_table(ctx, fig.landing, "categories")
+        if cats is not None:
+            flow.add(cats)
     flow.add(comparisons_table(ctx, fig.comparisons, "comparisons"))
     if len(fig.reps):
         flow.section(leaderboard(ctx))
@@ -189,6 +193,9 @@ def _rep_sheet(ctx: LayoutContext, name: str, rep: str) -> Sheet:
     flow.legend()
     if pipeline:
         flow.add(landing_table(ctx, ctx.of("landing", rep), card, rep, "landing"))
+        cats = categories_table(ctx, ctx.of("landing", rep), "categories")
+        if cats is not None:
+            flow.add(cats)
     flow.add(comparisons_table(ctx, ctx.of("compare", rep), "comparisons"))
     flow.section(rep_trend_section(ctx, rep))
     if pipeline:

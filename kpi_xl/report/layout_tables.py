@@ -13,7 +13,8 @@ from ..schema import stage_label
 from .layout_context import LayoutContext, num
 from .model import Chart, Column, Conditional, Series, Table
 
-__all__ = ["comparisons_table", "funnel_section", "landing_table", "leaderboard",
+__all__ = ["categories_table", "comparisons_table", "funnel_section", "landing_table",
+           "leaderboard",
            "rep_trend_section", "revenue_trend_section", "scorecard_table"]
 
 PACE = Conditional("achievement", by="pace")
@@ -86,22 +87,38 @@ def comparisons_table(ctx: LayoutContext, cmp: pd.DataFrame, name: str) -> Table
 def _landing_row(ctx: LayoutContext, label: str, r: object, run_rate: float) -> list[object]:
     a = ctx.amount
     return [label, a(r.target), a(r.actual), a(run_rate), a(r.weighted), a(r.landing),
-            num(r.landing_achievement), int(r.open_deals), a(r.open_amount)] + (
-        [a(r.landing_commit), a(r.landing_best)] if ctx.fig.forecast_categories else [])
+            num(r.landing_achievement), int(r.open_deals), a(r.open_amount)]
 
 
 def landing_columns(ctx: LayoutContext, first: str) -> list[Column]:
-    cols = [Column("who", ctx.L(first), "text"), ctx.amount_column("target", "target"),
+    return [Column("who", ctx.L(first), "text"), ctx.amount_column("target", "target"),
             ctx.amount_column("actual", "actual"), ctx.amount_column("linear", "forecast"),
             ctx.amount_column("weighted", "land.weighted"),
             ctx.amount_column("landing", "land.landing"),
             Column("landing_achievement", ctx.L("land.achievement"), "pct"),
             Column("open", ctx.L("land.open"), "int"),
             ctx.amount_column("open_amount", "land.open_amount")]
-    if ctx.fig.forecast_categories:
-        cols += [ctx.amount_column("commit", "land.commit"),
-                 ctx.amount_column("best", "land.best")]
-    return cols
+
+
+def categories_table(ctx: LayoutContext, land: pd.DataFrame, name: str) -> Table | None:
+    """The open deals closing in the period by forecast category (コミット / ベスト /
+    パイプライン): deals, amount, and the landing counting each category onto the ones above
+    it (None when the deals carry no category)."""
+    fig = ctx.fig
+    if not fig.forecast_categories or not len(land):
+        return None
+    r = land.iloc[0]
+    a = ctx.amount
+    landings = {"commit": r["landing_commit"], "best_case": r["landing_best"],
+                "pipeline": r["landing_pipeline"]}
+    rows = [[ctx.L(f"forecast.{k}"), int(r[f"{k}_deals"]), a(r[k]), a(landings[k])]
+            for k in ("commit", "best_case", "pipeline")]
+    return Table(name, ctx.in_unit(ctx.L("categories", p=fig.period.label)),
+                 [Column("category", ctx.L("category"), "text"),
+                  Column("deals", ctx.L("land.open"), "int"),
+                  ctx.amount_column("amount", "amount"),
+                  ctx.amount_column("landing", "category_landing")], rows,
+                 note=ctx.L("note.categories"))
 
 
 def landing_table(ctx: LayoutContext, land: pd.DataFrame, card: pd.DataFrame, label: str,

@@ -109,6 +109,8 @@ LABELS: dict[str, str] = {
     'note.landing': ('Left out: {undated} open deals without an expected close ({undated_amount'
                      '}) and {overdue} past their expected close ({overdue_amount}; see stalled'
                      ' deals)'),
+    'note.categories': ('Open deals expected to close in the period. Landing = actual + the amoun'
+                        'ts of this category and those above it (commit, best-case landing)'),
     'note.stalled': ('{n} deals ({stalled} stuck in their stage, {overdue} past expected close)'
                      '; stuck = over {factor} × the typical days in the stage'),
     'note.ranking': ('Team median {median} activities / day. Colours: vs team median, green 100% '

@@ -69,6 +69,9 @@ LABELS: dict[str, str] = {
     'land.achievement': 'Landing vs target',
     'land.commit': 'Commit landing',
     'land.best': 'Best-case landing',
+    'categories': 'Open deals by forecast category ({p})',
+    'category': 'Category',
+    'category_landing': 'Landing (categories so far)',
     # leaderboard ---------------------------------------------------------------------------
     'leaderboard': 'Reps: achievement and landing ({p})',
     'leaderboard_chart': 'Revenue achievement by rep',

@@ -92,6 +92,8 @@ LABELS: dict[str, str] = {
                          'タなし」などと表示（0%とはしません）'),
     'note.landing': ('受注予定日のない進行中商談 {undated}件（{undated_amount}）と、予定日を過ぎ'
                      'た商談 {overdue}件（{overdue_amount}）は含めていません（滞留案件を参照）'),
+    'note.categories': ('受注予定日が期間内の進行中商談。着地 = 実績 + その区分までの商談金額の合'
+                        '計（コミット着地、ベスト着地）'),
     'note.stalled': ('該当 {n}件（ステージ滞留 {stalled}件、受注予定日超過 {overdue}件）。滞留 = '
                      '通常の{factor}倍を超えて同じステージ'),
     'note.ranking': ('チーム中央値 {median}件/日。色はチーム中央値比（100%以上 緑、80〜100% 黄、8'

@@ -70,6 +70,9 @@ LABELS: dict[str, str] = {
     'land.achievement': '着地の達成率',
     'land.commit': 'コミット着地',
     'land.best': 'ベスト着地',
+    'categories': 'ヨミ区分別の商談（{p}）',
+    'category': 'ヨミ区分',
+    'category_landing': '着地（上位区分からの累計）',
     # leaderboard ---------------------------------------------------------------------------
     'leaderboard': '担当者別 達成状況と着地見込（{p}）',
     'leaderboard_chart': '担当者別 売上達成率',
