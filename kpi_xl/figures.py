@@ -12,13 +12,23 @@ Windows, stated with every section that uses one:
 - *funnel*: the period when it spans 12 months or more (a fiscal year) or is ``all``, else the
   trend window — cohort conversion needs months to mature;
 - *activity mix*: the 3 months up to the as-of date;
+- *activity ranking*: the period up to the as-of date (activities per business day); the
+  activities per won deal: the trend window;
+- *comparisons*: the month of the cut-off day (the as-of date, or the period's end when it is
+  over) to that day, against the same days a year and a month earlier, and the trailing 12
+  months (:mod:`kpi_xl.metrics.compare`);
+- *landing*: the period; open deals as of the as-of date (:mod:`kpi_xl.metrics.landing`);
+- *stalled deals*: open deals on the as-of date (:mod:`kpi_xl.metrics.stalled`);
 - *KPI tree*: the 12 months of history up to the as-of date.
+
+Amounts stay in the currency's units here (and in the JSON); ``amount_unit`` and
+``amount_divisor`` say how the sheets show them (the ``amount_unit`` setting, with ``auto``
+resolved: thousands once a month's revenue or target reaches a million).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,37 +37,42 @@ import pandas as pd
 from .calendar import Period, check_day, month_periods, parse_period, period_containing
 from .dataset import Dataset, Exclusion, OutsideRows
 from .errors import ConfigError
-from .metric_registry import metric_names
+from .figure_sections import (
+    activity_mix,
+    cohorts,
+    customers_section,
+    deals_section,
+    external_section,
+    rep_trees,
+    rep_trend,
+    revenue_trend,
+)
 from .metrics import (
-    actual_to_date,
+    active_customers,
     at_risk_customers,
-    average_deal_size,
     churn_trend,
-    cohort_retention,
     core_metrics,
-    customer_movements,
     driver_benchmarks,
     funnel,
     kpi_tree,
-    logo_churn,
-    monthly_actuals,
-    monthly_targets,
-    pipeline_velocity,
     revenue_basis,
-    revenue_retention,
-    sales_cycle,
     scorecard,
-    target_totals,
-    win_rates,
 )
-from .metrics.common import CUSTOMER_DIMENSIONS, DIMENSIONS, check_by, check_dataset, period_bounds
+from .metrics.activity import activities_per_won, activity_ranking, activity_trend
+from .metrics.cohorts import acquired_before_data
+from .metrics.common import DIMENSIONS, check_by, check_dataset, period_bounds
+from .metrics.compare import comparisons
+from .metrics.landing import pipeline_landing, stage_probabilities
+from .metrics.stalled import stalled_deals
 from .metrics.tree import KpiTree
-from .settings import Settings
+from .settings import AMOUNT_UNITS, Settings
 
 __all__ = ["CORE_METRICS", "Figures", "KpiTree", "Window", "compute_figures"]
 
 CORE_METRICS = ("revenue", "won_deals", "leads", "opportunities", "new_customers")
-REP_TREND_METRICS = ("revenue", "won_deals", "leads", "visits", "calls")
+#: Input tables whose rows make a book "have data" (the dashboard of an empty book says
+#: which of them to fill).
+DATA_TABLES = ("reps", "targets", "opportunities", "orders", "activities", "customers")
 
 
 @dataclass(frozen=True)
@@ -97,8 +112,8 @@ class Figures:
     scorecard_team: pd.DataFrame
     scorecard_by: pd.DataFrame  # per --by group
     trend_window: Window
-    trend: pd.DataFrame  # month, target, actual, achievement, other_basis, note
-    rep_trend: pd.DataFrame  # rep, month, target, revenue, won_deals, leads, visits, calls
+    trend: pd.DataFrame  # month, target, actual, achievement, pace, last_year, t12m, …
+    rep_trend: pd.DataFrame  # rep, month, target, revenue, won_deals, …, achievement, pace
     funnel_window: Window
     funnel: pd.DataFrame
     funnel_rep: pd.DataFrame
@@ -117,6 +132,24 @@ class Figures:
     activity_mix: pd.DataFrame  # rep, type, count
     external: pd.DataFrame  # month, revenue, <factor>…
     external_events: pd.DataFrame  # date, factor, note
+    cut: dt.date  # the comparisons' cut-off day
+    comparisons: pd.DataFrame  # everyone (kpi_xl.metrics.compare.COMPARE_COLUMNS)
+    comparisons_rep: pd.DataFrame
+    stage_probabilities: pd.DataFrame  # stage, reached, won, probability, source
+    landing: pd.DataFrame  # everyone (kpi_xl.metrics.landing.LANDING_COLUMNS)
+    landing_rep: pd.DataFrame
+    forecast_categories: bool  # the opportunities carry a forecast category
+    stalled: pd.DataFrame  # kpi_xl.metrics.stalled.STALLED_COLUMNS
+    ranking_window: Window
+    activity_ranking: pd.DataFrame  # rep, type, count, per_day, team_median, vs_median, rank
+    activity_per_won: pd.DataFrame  # rep, activities, won_deals, per_won (trend window)
+    activity_trend: pd.DataFrame  # rep, month, activities, per_day, team_median
+    at_risk_summary: dict[str, int]  # active, flagged, interval, volume, frequency
+    at_risk_summary_rep: dict[str, dict[str, int]]  # the same per rep
+    cohort_before_data: int  # customers acquired before the data (in no cohort)
+    amount_unit: str  # a key of kpi_xl.settings.AMOUNT_UNITS (auto resolved)
+    data_rows: dict[str, int]  # rows of each input table of DATA_TABLES
+    data_start: dt.date | None  # the first date of the activity, order and pipeline data
     exclusions: list[Exclusion] = field(default_factory=list)
     outside_rows: list[OutsideRows] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -124,6 +157,16 @@ class Figures:
     @property
     def currency(self) -> str:
         return self.settings.currency
+
+    @property
+    def amount_divisor(self) -> int:
+        """What the sheets divide amounts by (1, 1,000, 10,000 or 1,000,000)."""
+        return AMOUNT_UNITS[self.amount_unit]
+
+    @property
+    def has_data(self) -> bool:
+        """Whether the book holds any pipeline, order or activity row."""
+        return any(self.data_rows.get(t, 0) for t in ("opportunities", "orders", "activities"))
 
     def definitions(self, locale: str) -> dict[str, str]:
         """The definitions in force, worded in ``locale`` (the revenue basis as used)."""
@@ -173,7 +216,8 @@ def compute_figures(ds: Dataset, period: Period | None = None, as_of: dt.date | 
     by_card = cards[by] if by in cards else scorecard(ds, period, by=by, metrics=metrics,
                                                       as_of=as_of)
     reps = [r for r in ds.reps.loc[ds.reps["active"], "rep"].dropna().tolist()]
-    last = period_containing(min(as_of, period.end), "month", st.fiscal_year_start)
+    cut = min(as_of, period.end)
+    last = period_containing(cut, "month", st.fiscal_year_start)
     months = month_periods((pd.Timestamp(last.start) - pd.DateOffset(months=11)).date(),
                            last.start)
     trend_window = _window(months[0].start, min(as_of, last.end))
@@ -187,159 +231,91 @@ def compute_figures(ds: Dataset, period: Period | None = None, as_of: dt.date | 
     if period.is_all and as_of >= period.end:
         upto = None
     bench = driver_benchmarks(ds, as_of) if has_pipeline else {}
-    rep_trees = _rep_trees(ds, period, as_of, reps, bench) if has_pipeline else {}
+    trees = rep_trees(ds, period, as_of, reps, bench) if has_pipeline else {}
     churn = churn_trend(ds, [pd.Timestamp(m.start) for m in months], as_of=as_of)
-    cohorts = {m: _cohorts(ds, m, as_of, months[0].start) for m in ("customers", "revenue")}
-    customers, customers_by = _customers(ds, period, as_of, by) if started else (None, None)
+    matrices = {m: cohorts(ds, m, as_of, months[0].start) for m in ("customers", "revenue")}
+    customers, customers_by = (customers_section(ds, period, as_of, by) if started
+                               else (None, None))
+    trend = revenue_trend(ds, months, trend_window.start, trend_window.end, basis, as_of)
+    probs = stage_probabilities(ds, as_of)
+    risk = at_risk_customers(ds, as_of=as_of)
+    ranking_window = _window(period.start, min(as_of, period.end))
+    opp = ds.opportunities
     return Figures(
         source=ds.source, settings=st, period=period, as_of=as_of, by=by, started=started,
         revenue_basis=basis, revenue_basis_reason=reason, metrics=metrics, reps=reps,
         rep_team={str(k): str(v) for k, v in ds.rep_team().items()},
         scorecard=cards[None], scorecard_rep=cards["rep"], scorecard_team=cards["team"],
-        scorecard_by=by_card, trend_window=trend_window,
-        trend=_trend(ds, months, trend_window, basis),
-        rep_trend=_rep_trend(ds, months, trend_window),
+        scorecard_by=by_card, trend_window=trend_window, trend=trend,
+        rep_trend=rep_trend(ds, months, trend_window.start, trend_window.end, as_of),
         funnel_window=funnel_window,
         funnel=funnel(ds, start=f_lo, end=f_hi),
         funnel_rep=funnel(ds, by="rep", start=f_lo, end=f_hi),
         funnel_by=funnel(ds, by=by, start=f_lo, end=f_hi),
-        deals=_deals(ds, start, upto, as_of, None),
-        deals_by=_deals(ds, start, upto, as_of, by),
+        deals=deals_section(ds, start, upto, as_of, None),
+        deals_by=deals_section(ds, start, upto, as_of, by),
         customers=customers, customers_by=customers_by, churn_trend=churn,
-        cohort_customers=cohorts["customers"], cohort_revenue=cohorts["revenue"],
-        at_risk=at_risk_customers(ds, as_of=as_of),
+        cohort_customers=matrices["customers"], cohort_revenue=matrices["revenue"],
+        at_risk=risk,
         tree=kpi_tree(ds, period, as_of=as_of, benchmarks=bench) if has_pipeline else None,
-        rep_trees=rep_trees,
+        rep_trees=trees,
         activity_window=_window((pd.Timestamp(as_of) - pd.DateOffset(months=3)
                                  + pd.Timedelta(days=1)).date(), as_of),
-        activity_mix=_activity_mix(ds, as_of),
-        external=_external(ds, months, trend_window),
+        activity_mix=activity_mix(ds, as_of),
+        external=external_section(ds, months, trend_window.start, trend_window.end),
         external_events=ds.external.loc[ds.external["note"].notna(), ["date", "factor", "note"]]
         .sort_values("date", kind="stable").reset_index(drop=True),
+        cut=cut, comparisons=comparisons(ds, cut),
+        comparisons_rep=comparisons(ds, cut, by="rep", groups=reps),
+        stage_probabilities=probs,
+        landing=pipeline_landing(ds, period, as_of, by=None, probabilities=probs),
+        landing_rep=pipeline_landing(ds, period, as_of, by="rep", probabilities=probs,
+                                     groups=reps),
+        forecast_categories=bool(opp["forecast_category"].notna().any()),
+        stalled=stalled_deals(ds, as_of),
+        ranking_window=ranking_window,
+        activity_ranking=(activity_ranking(ds, ranking_window.start, ranking_window.end)
+                          if started else activity_ranking(ds, as_of, as_of).iloc[0:0]),
+        activity_per_won=activities_per_won(ds, trend_window.start, trend_window.end),
+        activity_trend=activity_trend(ds, months, as_of),
+        at_risk_summary=_risk_summary(ds, risk, as_of),
+        at_risk_summary_rep=_risk_summary_by_rep(ds, risk, as_of, reps),
+        cohort_before_data=len(acquired_before_data(ds, as_of)),
+        amount_unit=_amount_unit(st, trend),
+        data_rows={t: len(ds.table(t)) for t in DATA_TABLES}, data_start=ds.data_start(),
         exclusions=ds.exclusions, outside_rows=ds.outside_rows,
         warnings=[w.format() for w in ds.warnings],
     )
 
 
-# --------------------------------------------------------------------------- sections
+def _risk_summary(ds: Dataset, risk: pd.DataFrame, as_of: dt.date) -> dict[str, int]:
+    """How many customers the at-risk rule looked at and flagged, and for which reason."""
+    flagged = risk[~risk["churned"].astype(bool)] if len(risk) else risk
+    return {"active": int(active_customers(ds, as_of)) if len(ds.orders) else 0,
+            "flagged": len(flagged),
+            **{k: int(flagged[f"{k}_flag"].astype(bool).sum()) if len(flagged) else 0
+               for k in ("interval", "volume", "frequency")}}
 
 
-def _rep_trees(ds: Dataset, period: Period, as_of: dt.date, reps: list[str],
-               bench: dict[str, float]) -> dict[str, KpiTree]:
-    """Every rep's KPI tree, with the revenue target and actual the rep scorecard shows."""
-    targets = target_totals(ds, "revenue", period, by="rep")
-    actual = actual_to_date(ds, "revenue", period, as_of, "rep")
-    return {r: kpi_tree(ds, period, rep=r, as_of=as_of, benchmarks=bench,
-                        target=float(targets.get(r, math.nan)),
-                        actual=float(actual.get(r, 0.0))) for r in reps}
-
-
-def _trend(ds: Dataset, months: list[Period], window: Window, basis: str) -> pd.DataFrame:
-    """Revenue per month against everyone's monthly target; ``other_basis`` is the other
-    revenue basis's amount, and ``note`` is ``basis_empty`` for a month where the chosen basis
-    has no revenue while the other has some."""
-    trend_period = Period(window.start, months[-1].end, "trend", "range")
-    actual = monthly_actuals(ds, "revenue", window.start, window.end)
-    target = monthly_targets(ds, "revenue", trend_period, by=None)
-    other = "orders" if basis == "won_deals" else "won_deals"
-    other_actual = monthly_actuals(ds, "revenue", window.start, window.end, basis=other)
-    rows = []
-    for m in months:
-        ts = pd.Timestamp(m.start)
-        a = float(actual.get(("(all)", ts), 0.0))
-        t = target.get(("(all)", ts))
-        o = float(other_actual.get(("(all)", ts), 0.0))
-        rows.append({"month": m.label, "target": math.nan if t is None else float(t),
-                     "actual": a, "achievement": a / t if t else math.nan,
-                     "other_basis": o, "note": "basis_empty" if a == 0 and o > 0 else ""})
-    return pd.DataFrame(rows)
-
-
-def _rep_trend(ds: Dataset, months: list[Period], window: Window) -> pd.DataFrame:
-    trend_period = Period(window.start, months[-1].end, "trend", "range")
-    known = set(metric_names(ds.settings))
-    reps = list(ds.reps.loc[ds.reps["active"], "rep"].dropna())
-    grid = pd.MultiIndex.from_product([reps, [pd.Timestamp(m.start) for m in months]],
-                                      names=["group", "period"])
-    out = pd.DataFrame({"rep": grid.get_level_values(0),
-                        "month": [m.label for m in months] * len(reps)})
-    targets = monthly_targets(ds, "revenue", trend_period, by="rep")
-    out["target"] = targets.reindex(grid).to_numpy(dtype=float)
-    for m in REP_TREND_METRICS:
-        if m in known:
-            s = monthly_actuals(ds, m, window.start, window.end, by="rep")
-            out[m] = s.reindex(grid, fill_value=0.0).to_numpy(dtype=float)
+def _risk_summary_by_rep(ds: Dataset, risk: pd.DataFrame, as_of: dt.date, reps: list[str]
+                         ) -> dict[str, dict[str, int]]:
+    """:func:`_risk_summary` for each rep's customers (the customer's rep)."""
+    active = (active_customers(ds, as_of, by="rep").set_index("rep")["active_customers"]
+              if len(ds.orders) else pd.Series(dtype=int))
+    flagged = risk[~risk["churned"].astype(bool)] if len(risk) else risk
+    out = {}
+    for rep in reps:
+        mine = flagged[flagged["rep"] == rep] if len(flagged) else flagged
+        out[rep] = {"active": int(active.get(rep, 0)), "flagged": len(mine),
+                    **{k: int(mine[f"{k}_flag"].astype(bool).sum()) if len(mine) else 0
+                       for k in ("interval", "volume", "frequency")}}
     return out
 
 
-def _deals(ds: Dataset, start: dt.date | None, end: dt.date | None, as_of: dt.date,
-           by: str | None) -> Any:
-    """Win rates (both definitions over the same deals), average deal size, sales cycle and
-    pipeline velocity: a dict for everyone, a DataFrame per group with ``by``."""
-    closed = win_rates(ds, by=by, start=start, end=end, definition="closed")
-    every = win_rates(ds, by=by, start=start, end=end, definition="all")
-    size = average_deal_size(ds, by=by, start=start, end=end)
-    cycle = sales_cycle(ds, by=by, start=start, end=end)
-    vel = pipeline_velocity(ds, by=by, as_of=as_of)
-    if by is None:
-        return {"win_rates": {"closed": closed.iloc[0].to_dict(), "all": every.iloc[0].to_dict()},
-                "average_deal_size": size.iloc[0].to_dict(),
-                "sales_cycle": cycle.iloc[0].to_dict(),
-                "pipeline_velocity": vel.iloc[0].to_dict()}
-    g = by
-    out = pd.DataFrame({g: closed[g]})
-    out["win_rate_closed"] = closed["value"].to_numpy()
-    out["win_rate_all"] = every["value"].to_numpy()
-    out["won"] = closed["numerator"].to_numpy()
-    out["decided"] = closed["denominator"].to_numpy()
-    out["decided_or_open"] = every["denominator"].to_numpy()
-    out["average_deal_size"] = size["average_deal_size"].to_numpy()
-    out["sales_cycle_days"] = cycle["mean_days"].to_numpy()
-    out["open_opportunities"] = vel["open_opportunities"].to_numpy()
-    out["velocity_per_day"] = vel["velocity_per_day"].to_numpy()
-    return out.rename(columns={g: "group"})
-
-
-def _customers(ds: Dataset, period: Period, as_of: dt.date, by: str
-               ) -> tuple[dict[str, Any], pd.DataFrame | None]:
-    end = min(as_of, period.end)
-    overall = {"movements": customer_movements(ds, period.start, end, as_of=as_of),
-               "logo_churn": logo_churn(ds, period.start, end, as_of=as_of).as_dict(),
-               "revenue_retention": revenue_retention(ds, period.start, end)}
-    if by not in CUSTOMER_DIMENSIONS:
-        return overall, None
-    mv = customer_movements(ds, period.start, end, by=by, as_of=as_of).set_index(by)
-    lc = logo_churn(ds, period.start, end, by=by, as_of=as_of).set_index(by)
-    rr = revenue_retention(ds, period.start, end, by=by).set_index(by)
-    out = mv.drop(columns=["start", "end"]).join(lc["value"].rename("logo_churn"), how="outer")
-    out = out.join(rr[["grr", "nrr"]], how="outer")
-    return overall, out.rename_axis("group").reset_index()
-
-
-def _cohorts(ds: Dataset, metric: str, as_of: dt.date, trend_start: dt.date) -> pd.DataFrame:
-    m = cohort_retention(ds, metric=metric, max_months=12, as_of=as_of)
-    return m[m.index >= pd.Timestamp(trend_start) - pd.DateOffset(months=12)]
-
-
-def _activity_mix(ds: Dataset, as_of: dt.date) -> pd.DataFrame:
-    start = pd.Timestamp(as_of) - pd.DateOffset(months=3) + pd.Timedelta(days=1)
-    a = ds.activities
-    a = a[(a["date"] >= start) & (a["date"] <= pd.Timestamp(as_of))]
-    counts = a.groupby([a["rep"].astype(object), a["type"].astype(object)]).size()
-    return counts.rename("count").rename_axis(["rep", "type"]).reset_index()
-
-
-def _external(ds: Dataset, months: list[Period], window: Window) -> pd.DataFrame:
-    ext = ds.external
-    revenue = monthly_actuals(ds, "revenue", window.start, window.end)
-    valued = ext[ext["value"].notna()].copy()
-    valued["month"] = valued["date"].dt.to_period("M").dt.to_timestamp()
-    pivot = valued.pivot_table(index="month", columns="factor", values="value", aggfunc="mean")
-    rows = []
-    for m in months:
-        ts = pd.Timestamp(m.start)
-        row = {"month": m.label, "revenue": float(revenue.get(("(all)", ts), 0.0))}
-        for f in pivot.columns:
-            row[str(f)] = float(pivot.at[ts, f]) if ts in pivot.index else math.nan
-        rows.append(row)
-    return pd.DataFrame(rows, columns=["month", "revenue", *(str(f) for f in pivot.columns)])
+def _amount_unit(st: Settings, trend: pd.DataFrame) -> str:
+    """The ``amount_unit`` setting, ``auto`` resolved on the revenue trend: thousands once a
+    month's revenue or target reaches a million, else ones."""
+    if st.amount_unit != "auto":
+        return st.amount_unit
+    top = pd.concat([trend["actual"], trend["target"]]).abs().max() if len(trend) else 0.0
+    return "thousand" if pd.notna(top) and top >= 1_000_000 else "one"

@@ -22,6 +22,8 @@ __all__ = [
     "ALIASES",
     "CONFIG_TABLES",
     "DEFAULT_STAGES",
+    "FORECAST_ALIASES",
+    "FORECAST_CATEGORIES",
     "OPTION_ALIASES",
     "STAGE_ALIASES",
     "STAGE_LABELS",
@@ -121,6 +123,17 @@ STAGE_ALIASES: dict[str, tuple[str, ...]] = {
              "in progress", "未完了", "オープン"),
 }
 
+# Forecast categories of an open deal (Salesforce-style ヨミ): the deal is committed, the best
+# case, in the pipeline only, or left out of the forecast. Labels live in kpi_xl.i18n.
+FORECAST_CATEGORIES: tuple[str, ...] = ("commit", "best_case", "pipeline", "omitted")
+FORECAST_ALIASES: dict[str, tuple[str, ...]] = {
+    "commit": ("commit", "committed", "コミット", "確定", "当確", "確実", "Aヨミ"),
+    "best_case": ("best case", "best_case", "best", "bestcase", "ベスト", "ベストケース",
+                  "Bヨミ"),
+    "pipeline": ("pipeline", "パイプライン", "見込", "Cヨミ"),
+    "omitted": ("omitted", "omit", "除外", "対象外", "ヨミ外"),
+}
+
 REPS = TableSpec(
     "reps", "Reps", "担当者", key="rep", optional=False, aliases=("営業担当", "担当者一覧"),
     columns=(
@@ -169,6 +182,11 @@ _OPP_BASE = (
     C("close_date", "date", False, "Close date", "完了日", ("closed", "close", "受注日",
                                                           "失注日", "クローズ日")),
     C("stage", "str", False, "Stage", "ステージ", ("current stage", "現在ステージ", "フェーズ")),
+    C("expected_close_date", "date", False, "Expected close", "受注予定日",
+      ("expected close date", "expected close", "close date (expected)", "完了予定日",
+       "クローズ予定日", "契約予定日", "受注見込日")),
+    C("forecast_category", "str", False, "Forecast category", "ヨミ区分",
+      ("forecast", "forecast category", "見込区分", "ヨミ", "確度区分")),
 )
 OPPORTUNITIES_BASE = TableSpec(
     "opportunities", "Opportunities", "商談", key="opportunity_id", aliases=("案件", "pipeline",

@@ -16,6 +16,7 @@ from .i18n import text
 from .schema import DEFAULT_STAGES, STAGE_ALIASES, normalize_header
 
 __all__ = [
+    "AMOUNT_UNITS",
     "CHURN_DEFINITIONS",
     "CONVERSION_BASES",
     "NRR_BASELINES",
@@ -54,6 +55,10 @@ REVENUE_BASES = {
     "orders": "amount of orders, dated by order date, credited to the customer's rep",
 }
 ACTIVITY_TYPES = ("call", "visit", "meeting", "email", "proposal")
+#: Units amounts are shown in on the sheets (tables and chart axes): the divisor of each.
+#: ``auto`` picks thousands when a month's revenue reaches a million, else ones.
+AMOUNT_UNITS = {"auto": 0, "one": 1, "thousand": 1_000, "ten_thousand": 10_000,
+                "million": 1_000_000}
 
 
 @dataclass(frozen=True)
@@ -75,8 +80,11 @@ class Settings:
     churn_definition: str = "active_at_start"
     nrr_baseline: str = "year_over_year"
     revenue_basis: str = "auto"  # resolved per book: kpi_xl.metrics.common.revenue_basis
-    at_risk_interval_factor: float = 2.0
+    at_risk_interval_factor: float = 3.0
     at_risk_drop: float = 0.3
+    stall_factor: float = 2.0  # a deal stalls after N × the median days of its stage
+    stage_probabilities: tuple[tuple[str, float], ...] = ()  # (stage, p): replaces history
+    amount_unit: str = "auto"  # a key of AMOUNT_UNITS
     report_period: str = ""  # the period reports show ('' = the month of the as-of date)
     extra: dict[str, str] = field(default_factory=dict, compare=False)
 
@@ -102,6 +110,17 @@ class Settings:
         if self.opportunity_stage not in self.stages:
             problems.append(f"opportunity_stage {self.opportunity_stage!r} is not one of the "
                             f"stages {list(self.stages)}")
+        if self.amount_unit not in AMOUNT_UNITS:
+            problems.append(f"amount_unit must be one of {list(AMOUNT_UNITS)}, "
+                            f"not {self.amount_unit!r}")
+        if not self.stall_factor > 0:
+            problems.append(f"stall_factor must be above 0, not {self.stall_factor}")
+        for stage, p in self.stage_probabilities:
+            if stage not in self.stages[:-1]:
+                problems.append(f"stage_probabilities: {stage!r} is not one of the stages "
+                                f"{list(self.stages[:-1])}")
+            if not 0 <= p <= 1:
+                problems.append(f"stage_probabilities: {stage!r} must be 0 … 1, not {p}")
         if self.churn_inactive_months < 1:
             problems.append("churn_inactive_months must be at least 1")
         if str(self.report_period).strip():
@@ -165,6 +184,12 @@ def _check_types(s: Settings) -> None:
          and math.isfinite(s.at_risk_interval_factor)),
         ("at_risk_drop", "number", isinstance(s.at_risk_drop, (int, float))
          and not isinstance(s.at_risk_drop, bool) and math.isfinite(s.at_risk_drop)),
+        ("stall_factor", "number", isinstance(s.stall_factor, (int, float))
+         and not isinstance(s.stall_factor, bool) and math.isfinite(s.stall_factor)),
+        ("stage_probabilities", "pairs", isinstance(s.stage_probabilities, tuple) and all(
+            isinstance(x, tuple) and len(x) == 2 and isinstance(x[0], str)
+            and isinstance(x[1], (int, float)) and not isinstance(x[1], bool)
+            and math.isfinite(x[1]) for x in s.stage_probabilities)),
         ("stages", "names", isinstance(s.stages, tuple)
          and all(isinstance(x, str) and x.strip() for x in s.stages)),
         ("activity_types", "names", isinstance(s.activity_types, tuple)
@@ -207,6 +232,10 @@ _JA_KEYS = {
     "revenue_basis": ("売上の基準", "revenue basis"),
     "at_risk_interval_factor": ("注意間隔倍率", "at risk interval factor"),
     "at_risk_drop": ("注意減少率", "at risk drop"),
+    "stall_factor": ("滞留判定倍率", "滞留倍率", "stall factor", "stalled factor"),
+    "stage_probabilities": ("ステージ別受注確度", "受注確度", "ステージ確率",
+                            "stage probabilities", "win probabilities"),
+    "amount_unit": ("金額単位", "金額の単位", "表示単位", "amount unit", "unit"),
     "report_period": ("対象期間", "集計期間", "report period", "period"),
 }
 for _f in fields(Settings):

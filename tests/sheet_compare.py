@@ -4,7 +4,8 @@
 values, number formats, fonts, fills, borders and quote prefixes; column widths; conditional
 formats (range, rule, operator, formulas, fill colour, colour-scale colours); charts (plot
 kinds, each series' value/category/title references and axis, axis number formats and
-orientation, titles, legend position, anchor cell); zoom and page setup.
+orientation, titles, legend position, anchor cell); zoom and page setup (paper, orientation,
+scale, page breaks, print titles, print area, header and footer, row heights).
 """
 
 from __future__ import annotations
@@ -111,7 +112,7 @@ def sheet_facts(ws: Worksheet) -> dict[str, Any]:
                 c.value, c.number_format if c.value is not None else None,
                 bool(c.font.b), c.font.sz or 11.0, _colour(c.font.color),
                 _colour(c.fill.fgColor) if c.fill.fill_type else None,
-                c.border.left.style, bool(c.quotePrefix))
+                c.border.left.style, bool(c.quotePrefix), c.alignment.horizontal)
     widths = {}
     for dim in ws.column_dimensions.values():
         if dim.width and dim.customWidth:
@@ -124,9 +125,19 @@ def sheet_facts(ws: Worksheet) -> dict[str, Any]:
         "charts": sorted((_chart(ch) for ch in ws._charts), key=repr),
         "zoom": ws.sheet_view.zoomScale,
         "landscape": ws.page_setup.orientation,
-        "fit": (ws.page_setup.fitToWidth or 1, ws.page_setup.fitToHeight,
-                ws.sheet_properties.pageSetUpPr.fitToPage
-                if ws.sheet_properties.pageSetUpPr else None),
+        "paper": str(ws.page_setup.paperSize),
+        "scale": ws.page_setup.scale or 100,
+        "fit": bool(ws.sheet_properties.pageSetUpPr.fitToPage
+                    if ws.sheet_properties.pageSetUpPr else False),
+        "breaks": [b.id for b in ws.row_breaks.brk],
+        "print_titles": ws.print_title_rows,
+        "print_area": str(ws.print_area).replace("$", "").split("!")[-1]
+        if ws.print_area else None,
+        "header": tuple(getattr(ws.oddHeader, k).text for k in ("left", "center", "right")),
+        "footer": tuple(getattr(ws.oddFooter, k).text for k in ("left", "center", "right")),
+        "heights": {r: d.height for r, d in ws.row_dimensions.items()
+                    if d.height and d.height != ws.sheet_format.defaultRowHeight},
+        "default_height": ws.sheet_format.defaultRowHeight,
     }
 
 

@@ -22,6 +22,7 @@ from kpi_xl.metrics import (
     logo_churn,
     revenue_retention,
 )
+from kpi_xl.metrics.cohorts import acquired_before_data
 from kpi_xl.metrics.results import Ratio
 from kpi_xl.settings import Settings
 
@@ -230,11 +231,17 @@ def test_a_start_date_before_the_data_makes_the_customer_active_not_churned():
 
 
 def test_cohorts_start_where_the_data_starts():
-    rows = [("2025-06-02", "Z", 10.0), ("2025-07-10", "X", 20.0), ("2025-07-20", "Z", 5.0)]
-    ds = ds_of(rows, {"customer": ["X", "Z"], "start_date": [T("2020-01-01"), None]})
+    rows = [("2025-06-02", "Z", 10.0), ("2025-06-05", "W", 8.0), ("2025-07-10", "X", 20.0),
+            ("2025-07-20", "Z", 5.0), ("2025-07-21", "N", 7.0)]
+    ds = ds_of(rows, {"customer": ["X", "Z", "W", "N"],
+                      "start_date": [T("2020-01-01"), None, T("2025-06-03"), None]})
     m = cohort_retention(ds, as_of="2025-07-31")
-    # X was acquired in 2020: it is in no cohort; Z is the June cohort
-    assert m.index.tolist() == [T("2025-06-01")] and m["cohort_size"].tolist() == [1]
+    # X was acquired in 2020 and Z ordered from the data's first month without a start date
+    # (it may be older than the data): neither is lumped into June. W started in June (its
+    # start date says so), N first ordered in July.
+    assert m.index.tolist() == [T("2025-06-01"), T("2025-07-01")]
+    assert m["cohort_size"].tolist() == [1, 1]
+    assert acquired_before_data(ds) == {"X", "Z"}
 
 
 @st.composite

@@ -205,9 +205,9 @@ def test_refresh_on_a_terminal_updates_one_line_per_phase(demo_book, tmp_path):
     assert [f.split()[0] for f in finished] == ["reading", "checking", "computing",
                                                  "rendering", "writing"]
     assert all(re.search(r"\d+\.\d s$", f) for f in finished)
-    assert "14/14" in finished[3]  # 14 sheets rendered, counted
+    assert "15/15" in finished[3]  # 15 sheets rendered, counted
     assert re.search(r"computing\s+\d+/11 .*about \d+ s left", tty)  # 11 rep tabs, time left
-    assert f"wrote {tmp_path / 'o.xlsx'}" in stdout and "14 sheets generated" in stdout
+    assert f"wrote {tmp_path / 'o.xlsx'}" in stdout and "15 sheets generated" in stdout
     assert "Traceback" not in tty
 
 
@@ -222,7 +222,7 @@ def test_refresh_through_a_pipe_writes_plain_phase_lines(demo_book, tmp_path):
     assert [ln.split()[0] for ln in ends] == ["reading", "checking", "computing", "rendering",
                                               "writing"]
     assert sum("Opportunities" in ln and "3,678 rows" in ln for ln in lines) == 1
-    assert re.match(r"reading\s+10 tables, 49,077 rows\s+\d+\.\d s$", ends[0])
+    assert re.match(r"reading\s+10 tables, 49,080 rows\s+\d+\.\d s$", ends[0])
     out = proc.stdout.splitlines()
     assert out[0] == f"wrote {tmp_path / 'o.xlsx'}"
     assert "  Opportunities: 3,678 read, 3,678 used" in out
@@ -251,8 +251,8 @@ def test_japanese_progress_and_summary(demo_book, tmp_path, monkeypatch):
     out, err = io.StringIO(), io.StringIO()
     assert main(["refresh", str(demo_book), "-o", str(tmp_path / "j.xlsx")], out=out,
                 err=err) == 0
-    assert re.search(r"^読み込み\s+10テーブル・49,077行\s+\d+\.\d秒$", err.getvalue(), re.M)
-    assert re.search(r"^シート作成\s+14/14\s+\d+\.\d秒$", err.getvalue(), re.M)
+    assert re.search(r"^読み込み\s+10テーブル・49,080行\s+\d+\.\d秒$", err.getvalue(), re.M)
+    assert re.search(r"^シート作成\s+15/15\s+\d+\.\d秒$", err.getvalue(), re.M)
     assert f"{tmp_path / 'j.xlsx'} に書き込みました" in out.getvalue()
     assert "商談: 3,678行を読み込み、3,678行を使用" in out.getvalue()
 

@@ -207,10 +207,14 @@ COHORT_ROWS = [
     ("2025-01-05", "A", 100.0), ("2025-01-20", "B", 100.0), ("2025-02-03", "A", 50.0),
     ("2025-03-10", "B", 300.0), ("2025-02-15", "C", 40.0), ("2025-03-01", "C", 20.0),
 ]
+# A and B started in January (their start dates say so: the data's first month alone would
+# not tell them from customers ordering before the data began)
+COHORT_CUSTOMERS = {"customer": ["A", "B", "C"],
+                    "start_date": [T("2025-01-05"), T("2025-01-20"), None]}
 
 
 def test_cohort_retention_customers_matrix():
-    m = cohort_retention(ds_of(COHORT_ROWS), as_of="2025-03-31")
+    m = cohort_retention(ds_of(COHORT_ROWS, COHORT_CUSTOMERS), as_of="2025-03-31")
     assert m.index.tolist() == [T("2025-01-01"), T("2025-02-01")]
     assert m["cohort_size"].tolist() == [2, 1]
     assert m.loc[T("2025-01-01"), [0, 1, 2]].tolist() == [1.0, 0.5, 0.5]
@@ -219,12 +223,14 @@ def test_cohort_retention_customers_matrix():
 
 
 def test_cohort_retention_revenue_matrix_and_max_months():
-    m = cohort_retention(ds_of(COHORT_ROWS), metric="revenue", as_of="2025-04-15")
+    m = cohort_retention(ds_of(COHORT_ROWS, COHORT_CUSTOMERS), metric="revenue",
+                         as_of="2025-04-15")
     assert m.loc[T("2025-01-01"), "base_revenue"] == 200.0
     assert m.loc[T("2025-01-01"), [0, 1, 2, 3]].tolist() == [1.0, 0.25, 1.5, 0.0]
     assert m.loc[T("2025-02-01"), [0, 1, 2]].tolist() == [1.0, 0.5, 0.0]
     assert math.isnan(m.loc[T("2025-02-01"), 3])
-    capped = cohort_retention(ds_of(COHORT_ROWS), as_of="2025-04-15", max_months=1)
+    capped = cohort_retention(ds_of(COHORT_ROWS, COHORT_CUSTOMERS), as_of="2025-04-15",
+                              max_months=1)
     assert [c for c in capped.columns if isinstance(c, int)] == [0, 1]
 
 

@@ -348,3 +348,28 @@ def test_roles_are_disjoint_and_build_matches_generate(roles):
     ids = [cid for v in roles.values() for cid in v]
     assert len(ids) == len(set(ids))
     assert build().roles == roles
+
+
+# --- what the dashboard needs from the demo (issue 13) -------------------------------------------
+
+def test_targets_for_counts_are_whole_numbers(frames):
+    t = frames["targets"]
+    counts = t[t["metric"] != "revenue"]
+    assert (counts["target"] % 1 == 0).all()  # never 0.5 of a customer
+    assert (t.loc[t["metric"] == "revenue", "target"] % 100_000 == 0).all()
+    # rounded on the running total: a rep's year still adds up to about its monthly level × 12
+    rep = counts[(counts["rep"] == "佐藤 美咲") & (counts["metric"] == "new_customers")]
+    assert set(rep["target"]) <= {0.0, 1.0} and rep["target"].sum() > 0
+
+
+def test_running_deals_carry_an_expected_close_and_a_forecast_category(frames):
+    o = frames["opportunities"]
+    running = o[o["status"] == "open"]
+    assert running["expected_close_date"].notna().all()
+    assert set(running["forecast_category"]) == {"commit", "best_case", "pipeline", "omitted"}
+    assert o.loc[o["status"] != "open", ["expected_close_date", "forecast_category"]].isna().all(
+        ).all()
+    # some slipped: expected before the data's end, still running, never before created
+    slipped = running[running["expected_close_date"] < END]
+    assert len(slipped) > 10
+    assert (running["expected_close_date"] >= running["created_date"]).all()

@@ -7,7 +7,6 @@ import datetime as dt
 import io
 import json
 import math
-from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -19,7 +18,7 @@ from kpi_xl.cli import main
 from kpi_xl.dataset import Exclusion, OutsideRows, make_dataset
 from kpi_xl.demo import DATA_DIR
 from kpi_xl.figures import compute_figures
-from kpi_xl.i18n import risk_reasons
+from kpi_xl.i18n import text
 from kpi_xl.metric_registry import metric_def
 from kpi_xl.report.figures_json import figures_dict, figures_json
 from kpi_xl.report.figures_text import render_text
@@ -107,48 +106,99 @@ def test_new_customers_agree_when_deals_name_customers_by_company(tmp_path):
 # ------------------------------------------------------------------ dashboard == JSON
 
 
+def _unit(data):
+    div = data["amount_unit"]["divisor"]
+    return lambda v: None if v is None else v / div
+
+
 def _check_dashboard_equals_json(report, data) -> None:
     loc = report.locale
     dash = report.sheets[0]
-    labels = {metric_def(r["metric"]).label(loc): r for r in data["overall"]}
-    for row in dash.table("scorecard").rows:
-        j = labels[row[0]]
-        assert row[1:8] == [j[k] for k in ("target", "actual", "achievement", "pace",
-                                          "forecast", "gap", "required_per_day")]
+    money = _unit(data)
+    for row, j in zip(dash.table("scorecard").rows, data["overall"], strict=True):
+        assert row[0].startswith(metric_def(j["metric"]).label(loc))
+        conv = money if j["unit"] == "currency" else (lambda v: v)
+        assert row[1:8] == [conv(j["target"]), conv(j["actual"]), j["achievement"], j["pace"],
+                            conv(j["forecast"]), conv(j["gap"]), conv(j["required_per_day"])]
     trend = dash.table("revenue_trend").rows
-    assert [r[:4] for r in trend] == [[m["month"], m["target"], m["actual"], m["achievement"]]
-                                      for m in data["trend"]["months"]]
-    if "funnel" in [t.name for t in dash.tables]:
+    assert [r[:7] for r in trend] == [
+        [m["month"], money(m["target"]), money(m["actual"]), m["achievement"], m["pace"],
+         money(m["last_year"]), money(m["t12m"])] for m in data["trend"]["months"]]
+    if "funnel" in [t.name for t in dash.tables] and dash.table("funnel").rows:
         assert [r[:4] for r in dash.table("funnel").rows] == [
-            [stage_label(s["stage"], loc), float(s["reached"]), s["conversion_from_previous"],
+            [stage_label(s["stage"], loc), s["reached"], s["conversion_from_previous"],
              s["conversion_from_first"]] for s in data["funnel"]["stages"]]
+        probs = {p["stage"]: p["probability"] for p in data["landing"]["stage_probabilities"]}
+        assert [r[4] for r in dash.table("funnel").rows][:len(probs)] == list(probs.values())
     churn = dash.table("churn_trend").rows
     assert [r[1:8] for r in churn] == [
         [c[k] for k in ("active_at_start", "new", "reactivated", "churned", "logo_churn",
                         "grr", "nrr")] for c in data["churn_trend"]]
-    board = {r[0]: r for r in dash.table("leaderboard").rows}
-    for j in data["scorecard_rep"]:
-        if j["metric"] == "revenue":
-            assert board[j["group"]][2:6] == [j["target"], j["actual"], j["achievement"],
-                                              j["forecast"]]
-    risk = dash.table("at_risk").rows  # the same flags, worded in the sheet's language
-    assert [[r[0], r[4], r[5]] for r in risk] == [
-        [a["customer"], a["revenue_at_risk"], risk_reasons(SimpleNamespace(**a), loc)]
-        for a in data["at_risk"][:15]]
+    if "leaderboard" in [t.name for t in dash.tables]:
+        board = {r[0]: r for r in dash.table("leaderboard").rows}
+        land = {j["group"]: j for j in data["landing"]["by_rep"]}
+        for j in data["scorecard_rep"]:
+            if j["metric"] == "revenue" and j["group"] in board:
+                lj = land.get(j["group"], {})  # the landing of the active reps
+                assert board[j["group"]][2:9] == [
+                    money(j["target"]), money(j["actual"]), j["achievement"], j["pace"],
+                    money(j["forecast"]), money(lj.get("landing")),
+                    lj.get("landing_achievement")]
+    everyone = data["landing"]["overall"][0]
+    row = dash.table("landing").rows[0]
+    assert row[1:9] == [money(everyone[k]) for k in ("target", "actual")] + [
+        row[3], money(everyone["weighted"]), money(everyone["landing"]),
+        everyone["landing_achievement"], everyone["open_deals"], money(everyone["open_amount"])]
+    if "categories" in [t.name for t in dash.tables]:  # コミット / ベスト / パイプライン
+        assert [r[1:] for r in dash.table("categories").rows] == [
+            [everyone[f"{k}_deals"], money(everyone[k]), money(everyone[f"landing_{land}"])]
+            for k, land in (("commit", "commit"), ("best_case", "best"),
+                            ("pipeline", "pipeline"))]
+    cmp_rows = dash.table("comparisons").rows
+    for r, j in zip(cmp_rows, data["comparisons"]["overall"], strict=True):
+        conv = money if j["unit"] == "currency" else (lambda v: v)
+        assert [r[1], r[2], r[4], r[6]] == [conv(j["current"]), conv(j["last_year"]),
+                                            conv(j["previous_month"]), conv(j["t12m"])]
+        assert r[3] == (j["yoy"] if not j["yoy_note"]
+                        else text(f"cmp.{j['yoy_note']}.yoy", loc))
+    stalled = dash.table("stalled").rows
+    assert [[r[0], r[2], r[4]] for r in stalled] == [
+        [d["opportunity_id"], money(d["amount"]), d["days_in_stage"]]
+        for d in data["stalled_deals"]["deals"][:20]]
+    if "ranking" in [t.name for t in dash.tables]:
+        ranked = [x for x in data["activity_ranking"]["ranking"] if x["type"] == "activities"]
+        ranked.sort(key=lambda x: (x["rank"], x["rep"]))
+        assert [r[:4] for r in dash.table("ranking").rows] == [
+            [x["rank"], x["rep"], x["per_day"], x["vs_median"]] for x in ranked]
+    risk = dash.table("at_risk").rows  # the same customers and flags
+    assert [[r[1], r[4], r[6], r[7]] for r in risk] == [
+        [a["customer"], money(a["revenue_at_risk"]),
+         -a["amount_drop"] if a["volume_flag"] else None,
+         -a["frequency_drop"] if a["frequency_flag"] else None] for a in data["at_risk"][:15]]
+    assert [r[5] is not None for r in risk] == [a["interval_flag"] for a in data["at_risk"][:15]]
 
 
 def _check_rep_tabs_equal_json(report, data) -> None:
     loc = report.locale
+    money = _unit(data)
     for sheet in (s for s in report.sheets if s.kind == "rep"):
         rows = [r for r in data["scorecard_rep"] if r["group"] == sheet.rep]
-        assert [r[2] for r in sheet.table("scorecard").rows] == [r["actual"] for r in rows]
+        assert [r[2] for r in sheet.table("scorecard").rows] == [
+            money(r["actual"]) if r["unit"] == "currency" else r["actual"] for r in rows]
         trend = [t for t in data["trend"]["by_rep"] if t["rep"] == sheet.rep]
-        assert [r[2] for r in sheet.table("trend").rows] == [t["revenue"] for t in trend]
+        assert [r[2] for r in sheet.table("trend").rows] == [money(t["revenue"]) for t in trend]
+        land = [x for x in data["landing"]["by_rep"] if x["group"] == sheet.rep]
+        assert [r[5] for r in sheet.table("landing").rows] == [money(x["landing"]) for x in land]
+        stalled = [d for d in data["stalled_deals"]["deals"] if d["rep"] == sheet.rep]
+        assert [r[0] for r in sheet.table("stalled").rows] == [
+            d["opportunity_id"] for d in stalled]
         tree = (data["kpi_tree"] or {}).get("by_rep", {}).get(sheet.rep)
         if tree:
-            assert [r[1] for r in sheet.table("plan").rows] == [p["needed"] for p in tree["plan"]]
+            assert [r[1] for r in sheet.table("plan").rows] == [
+                money(p["needed"]) if p["quantity"] == "revenue" else p["needed"]
+                for p in tree["plan"]]
             assert [r[3] for r in sheet.table("levers").rows] == [
-                lv["gain_per_month"] for lv in tree["levers"]]
+                money(lv["gain_per_month"]) for lv in tree["levers"]]
         assert loc in ("ja", "en")
 
 
@@ -235,7 +285,7 @@ def test_revenue_basis_follows_the_data_and_empty_months_are_explained():
     assert (oct_["actual"], oct_["other_basis"], oct_["note"]) == (0.0, 300.0, "basis_empty")
     assert figures_dict(fig)["trend"]["months"][-1]["note"] == "basis_empty"
     sheet = layout(fig, locale="en", generated_at=FIXED).sheets[0].table("revenue_trend")
-    assert "no won deals revenue this month, though orders show ¥300" in sheet.rows[-1][4]
+    assert "2026-10: no won deals revenue this month, though orders show 300 JPY" in sheet.note
     assert "Revenue basis: won deals" in sheet.note
 
 

@@ -20,8 +20,8 @@ def test_both_languages_take_the_same_parameters():
 
 
 def test_text_formats_the_entry_in_the_requested_language():
-    assert text("scorecard", "ja", p="2026-10") == "KPIスコアカード 2026-10"
-    assert text("scorecard", "en", p="2026-10") == "Scorecard 2026-10"
+    assert text("scorecard", "ja", p="2026-10") == "KPIスコアカード（2026-10）"
+    assert text("scorecard", "en", p="2026-10") == "Scorecard (2026-10)"
 
 
 def test_locales_are_normalised_from_environment_spellings():

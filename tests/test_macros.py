@@ -21,7 +21,7 @@ from kpi_xl.excel.macros import CHECK_COLUMNS, generate_rep_tabs, read_tables
 from kpi_xl.excel.template import build_template
 from kpi_xl.read import read_workbook
 from kpi_xl.report.layout import build_report
-from kpi_xl.report.model import Chart, Column, Conditional, Report, Series, Sheet, Table
+from kpi_xl.report.model import ROW_POINTS, Chart, Column, Conditional, Report, Series, Sheet, Table
 from kpi_xl.report.naming import GENERATED_NAME
 from kpi_xl.report.render_openpyxl import generated_kind, render_into
 from kpi_xl.report.render_xlwings import excel_text, generated_sheet_names, render_book
@@ -34,7 +34,8 @@ INJECTIONS = ["=cmd|' /C calc'!A0", "+1", "-2", "@SUM(A1)", "'quoted", "001", "T
 
 # --------------------------------------------------------------------------- (a) no drift
 
-STANDIN_CLASSES = [xs.App, xs.Book, xs.Sheets, xs.Sheet, xs.Range, xs.Font, xs.Borders,
+STANDIN_CLASSES = [xs.App, xs.Book, xs.Sheets, xs.Sheet, xs.Range, xs.PageSetup, xs.Font,
+                   xs.Borders,
                    xs.ConditionalFormats, xs.Names, xs.Name, xs.Tables, xs.Table, xs.Charts,
                    xs.Chart, xs.ChartSeriesCollection, xs.ChartSeries, xs.ChartAxis,
                    xs.ChartLegend]
@@ -166,8 +167,9 @@ def assert_same_formats(ws, sheet: xs.Sheet) -> None:
     keys = {(c.row, c.column) for row in ws.iter_rows() for c in row} | set(cells)
     bad = []
     for r, c in keys:
-        want = ws.cell(r, c).number_format
-        got = cells[(r, c)].number_format if (r, c) in cells else "General"
+        want = ws.cell(r, c).number_format, ws.cell(r, c).alignment.horizontal
+        got = ((cells[(r, c)].number_format, cells[(r, c)].horizontal_alignment)
+               if (r, c) in cells else ("General", None))
         if want != got:
             bad.append(((r, c), want, got))
     assert not bad, (ws.title, bad[:10])
@@ -268,6 +270,13 @@ def assert_same_report(wb: openpyxl.Workbook, book: xs.Book, report: Report) -> 
         widths = {openpyxl.utils.column_index_from_string(k): d.width
                   for k, d in ws.column_dimensions.items() if d.width}
         assert sheet._widths == widths, name
+        # the print area and the row heights the page breaks were computed for
+        assert sheet.page_setup.print_area.replace("$", "") == ws.print_area.split("!")[-1] \
+            .replace("$", ""), name
+        tall = {r: d.height for r, d in ws.row_dimensions.items()
+                if d.height and d.height != ws.sheet_format.defaultRowHeight}
+        assert {r: h for r, h in sheet._heights.items() if h != ROW_POINTS} == tall, name
+        assert ws.sheet_format.defaultRowHeight == ROW_POINTS
         kind = [n.refers_to for n in sheet.names
                 if n.name.rsplit("!", 1)[-1] == GENERATED_NAME]
         assert kind == [f'="{generated_kind(ws)}"']
@@ -311,7 +320,8 @@ def test_button_writes_each_table_in_one_call(button_rendered, file_rendered) ->
     _, report = file_rendered
     writes = [(s, a) for what, s, a, _ in button_rendered._log if what == "value"]
     sheet = report.sheets[0]
-    expected = len(sheet.texts) + sum(3 + (1 if t.note else 0) for t in sheet.tables)
+    expected = (len(sheet.texts) + len(sheet.legends)
+                + sum(3 + (1 if t.note else 0) for t in sheet.tables))
     assert sum(1 for s, _ in writes if s == sheet.name) == expected
 
 

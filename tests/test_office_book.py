@@ -195,7 +195,10 @@ def _check_rep_tabs(out_path) -> None:
         assert rep in wb.sheetnames
     assert not [n for n in wb.sheetnames if "\u3000" in n or n in ("山田太郎", "鈴木一郎")]
     values = {c.value for row in wb["山田 太郎"].iter_rows() for c in row}
-    assert 2_000_000 in values and 3_000_000 in values  # revenue actual and target
+    # revenue actual and target in thousands of yen (the automatic unit for a book whose
+    # monthly revenue reaches a million), the unit stated beside them
+    assert 2_000 in values and 3_000 in values
+    assert "売上（千円）" in values
 
 
 def test_refresh_writes_one_tab_per_rep_spelled_as_the_master(book, tmp_path):

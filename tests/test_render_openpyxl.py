@@ -240,7 +240,10 @@ def test_cjk_columns_are_wider_and_widths_are_capped(rendered):
     assert 10 <= ws.column_dimensions["A"].width <= 50
     assert ws.sheet_view.zoomScale == 90
     assert ws.page_setup.orientation == "landscape"
-    assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+    # a fixed scale that fits the sheet one page wide (Excel ignores manual page breaks under
+    # "fit to page"), computed from the model
+    assert 10 <= ws.page_setup.scale <= 100
+    assert not (ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage)
 
 
 def test_empty_table_shows_one_no_data_row(rendered):
@@ -399,7 +402,7 @@ def test_chart_size_follows_width_cols_and_height_rows():
     render_into(wb, make_report())
     chart = wb["Dashboard"]._charts[0]
     assert chart.width == pytest.approx(8 * 1.7)
-    assert chart.height == pytest.approx(15 * 0.5)
+    assert chart.height == pytest.approx(15 * 18 * 2.54 / 72)  # rows of 18 points
 
 
 # --------------------------------------------------------------------------- refresh

@@ -38,15 +38,23 @@ def demo_book(tmp_path_factory):
     return path
 
 
-def test_layout_has_dashboard_one_tab_per_active_rep_churn_and_external(demo_ds):
+def test_layout_has_dashboard_one_tab_per_active_rep_churn_external_and_definitions(demo_ds):
     report = build_report(demo_ds, generated_at=FIXED)
     active = demo_ds.reps.loc[demo_ds.reps["active"], "rep"].tolist()
     kinds = [s.kind for s in report.sheets]
-    assert kinds == ["dashboard"] + ["rep"] * len(active) + ["churn", "external"]
+    assert kinds == ["dashboard"] + ["rep"] * len(active) + ["churn", "external", "definitions"]
     assert [s.rep for s in report.sheets if s.kind == "rep"] == active
     for s in report.sheets:
-        assert "kpi_xl" in s.texts[1].lines[0]  # when and from what it was generated
-        assert any("win_rate" in line for line in s.texts[2].lines)  # definitions used
+        # the top keeps the title, then the period, the as-of date and the data source only
+        top = s.texts[1].lines[0]
+        assert top == "対象期間 2026-11（2026-11-01〜2026-11-30）　基準日 2026-11-20　データ: data"
+        assert s.texts[1].row == 1 and s.tables[0].row == 3  # no definition block above
+        assert "作成 2026-11-21 09:00" in s.page.footer  # when it was made: in the footer
+    defs = report.sheets[-1]
+    assert defs.name == "定義"
+    lines = [r[1] for t in defs.tables for r in t.rows]
+    for meaning in report.definitions.values():  # every definition, worded in the sheet
+        assert meaning.split("。")[0] in "".join(lines)
 
 
 def test_every_chart_points_at_a_table_and_columns_of_its_sheet(demo_ds):
@@ -66,8 +74,12 @@ def test_rep_scorecard_values_equal_the_engine(demo_ds):
     card = scorecard(demo_ds, parse_period(as_of.strftime("%Y-%m")), by="rep", as_of=as_of)
     card = card[card["group"] == rep_sheet.rep]
     table = rep_sheet.table("scorecard")
-    assert [r[2] for r in table.rows] == pytest.approx(card["actual"].tolist())
-    assert table.row_fmt[0] == "currency"  # revenue row in currency, counts as numbers
+    # amounts in thousands of yen (the automatic unit of the demo), counts as they are
+    expected = [a / 1000 if u == "currency" else a for a, u in zip(card["actual"], card["unit"],
+                                                                   strict=True)]
+    assert [r[2] for r in table.rows] == pytest.approx(expected)
+    assert table.rows[0][0] == "売上（千円）"
+    assert table.row_fmt[0] == "amount" and set(table.row_fmt[1:]) == {"int"}
 
 
 def _generated(wb):
@@ -79,17 +91,21 @@ def test_refreshed_demo_workbook_reopens_with_sheets_formats_and_charts(demo_boo
     names = wb.sheetnames
     gen = _generated(wb)
     assert names[0] == "使い方" and names[1] == "ダッシュボード"
-    assert gen == names[1:1 + len(gen)] and len(gen) == 14
+    assert gen == names[1:1 + len(gen)] and len(gen) == 15
     # input tables are still Excel tables, after the generated sheets
     assert "tblOpportunities" in wb["商談"].tables
     dash = wb["ダッシュボード"]
-    assert len(dash._charts) == 4
+    assert len(dash._charts) == 5  # ranking, revenue trend, activity, funnel, churn
+    # the print setup survives the splice into the user's book
+    assert dash.print_title_rows.replace("$", "") == "1:2" and dash.print_area
+    assert dash.page_setup.scale and dash.row_breaks.brk
     fmts = {c.number_format for row in dash.iter_rows() for c in row if c.value is not None}
-    assert '"¥"#,##0' in fmts and "0.0%" in fmts
+    assert "#,##0" in fmts and "0.0%" in fmts and "+0.0%;-0.0%;0.0%" in fmts
+    assert not any("¥" in f for f in fmts)  # amounts in 千円, the unit in the titles
     rep = wb["佐藤 美咲"]
-    assert len(rep._charts) == 3
+    assert len(rep._charts) == 4  # trend, activity trend, activity mix, funnel
     values = [c.value for row in rep.iter_rows(max_col=1) for c in row]
-    assert "売上" in values
+    assert "売上（千円）" in values
     # every chart reference points at non-empty cells of an existing sheet
     for ws in (wb[n] for n in gen):
         for ch in ws._charts:
@@ -231,5 +247,10 @@ def test_order_only_books_get_no_empty_funnel_or_kpi_tree():
     report = build_report(ds, generated_at=FIXED)
     for s in report.sheets:
         names = {t.name for t in s.tables}
-        assert not names & {"funnel", "plan", "levers", "activity_mix"}, s.name
+        assert not names & {"funnel", "plan", "levers", "activity_mix", "landing", "stalled",
+                            "ranking", "act_vs_team"}, s.name
+    dash = report.sheets[0]  # what is left out is said, in one line each
+    notes = [line for t in dash.texts for line in t.lines]
+    assert "商談データがないため表示していません（商談シートに入力してください）" in notes
+    assert "活動データがないため表示していません（活動シートに入力してください）" in notes
     assert report.sheet("Churn" if report.locale == "en" else "離反分析").table("cohort_customers")

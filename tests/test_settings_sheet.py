@@ -145,3 +145,45 @@ def test_settings_built_in_python_name_the_field_of_a_wrong_type(kwargs, name):
 def test_settings_built_in_python_refuse_a_month_outside_1_to_12(value):
     with pytest.raises(ConfigError, match="fiscal_year_start must be a month 1-12"):
         Settings(fiscal_year_start=value)
+
+
+# --------------------------------------------------------------------------- issue 13 settings
+
+
+@pytest.mark.parametrize(("key", "value", "name", "expected"), [
+    ("金額単位", "万円", "amount_unit", "ten_thousand"),
+    ("金額単位", "千円", "amount_unit", "thousand"),
+    ("金額単位", "円", "amount_unit", "one"),
+    ("金額単位", "百万円", "amount_unit", "million"),
+    ("金額単位", "自動", "amount_unit", "auto"),
+    ("滞留判定倍率", "3倍", "stall_factor", 3.0),
+    ("滞留判定倍率", "1.5", "stall_factor", 1.5),
+    ("受注確度", "提案:40%、クロージング 70%", "stage_probabilities",
+     (("proposal", 0.4), ("closing", 0.7))),
+    ("ステージ別受注確度", "hearing=0.1; proposal=0.3", "stage_probabilities",
+     (("hearing", 0.1), ("proposal", 0.3))),
+])
+def test_dashboard_settings_are_read_as_typed(key, value, name, expected):
+    assert getattr(read([(key, value)]), name) == expected
+
+
+def test_english_keys_for_the_dashboard_settings():
+    s = read([("amount_unit", "thousand"), ("stall_factor", 2.5),
+              ("stage_probabilities", "closing:60%")], ja=False)
+    assert (s.amount_unit, s.stall_factor, s.stage_probabilities) == (
+        "thousand", 2.5, (("closing", 0.6),))
+
+
+@pytest.mark.parametrize(("key", "value", "message"), [
+    ("金額単位", "兆円", "「金額単位」に使える値ではありません"),
+    ("滞留判定倍率", "0", "「滞留判定倍率」は0より大きく100以下で入力してください"),
+    ("滞留判定倍率", "多め", "「滞留判定倍率」は数値で入力してください"),
+    ("受注確度", "受注:100%", "「受注確度」は「ステージ:確率」をカンマ区切りで入力してください"
+                           "（読めない部分: 受注:100%）"),
+    ("受注確度", "提案:140%", "「受注確度」は「ステージ:確率」をカンマ区切りで入力してください"
+                           "（読めない部分: 提案:140%）"),
+])
+def test_bad_dashboard_settings_are_located_problems(key, value, message):
+    p = problem([("言語", "ja"), (key, value)])
+    assert (p.table, p.row, p.column) == ("設定", 3, "値")
+    assert p.problem == message

@@ -1,6 +1,7 @@
 """A recording stand-in for the part of xlwings' object model kpi_xl uses (no Excel needed).
 
-Classes mirror ``xlwings.main`` (``App``, ``Book``, ``Sheets``, ``Sheet``, ``Range``, ``Font``,
+Classes mirror ``xlwings.main`` (``App``, ``Book``, ``Sheets``, ``Sheet``, ``Range``,
+``PageSetup``, ``Font``,
 ``Borders``, ``ConditionalFormats``, ``Charts``, ``Chart``, ``ChartSeriesCollection``,
 ``ChartSeries``, ``ChartAxis``, ``ChartLegend``, ``Names``, ``Name``, ``Tables``, ``Table``):
 every public attribute and method here exists on the real class with a compatible signature
@@ -38,6 +39,7 @@ _NUMBER = re.compile(r"^\s*[+\-]?(\d+(\.\d*)?|\.\d+)([eE][+\-]?\d+)?\s*$")
 class Cell:
     value: Any = None
     formula: str | None = None
+    horizontal_alignment: str | None = None
     number_format: str = "General"
     quote_prefix: bool = False
     fill: Any = None
@@ -266,6 +268,8 @@ class Sheet:
         self._tables: list[Table] = []
         self._conditional: list[dict[str, Any]] = []
         self._autofit: list[str | None] = []
+        self._heights: dict[int, float] = {}
+        self._page = PageSetup(self)
 
     @property
     def name(self) -> str:
@@ -295,6 +299,10 @@ class Sheet:
     @property
     def tables(self) -> Tables:
         return Tables(self)
+
+    @property
+    def page_setup(self) -> PageSetup:
+        return self._page
 
     @property
     def used_range(self) -> Range:
@@ -349,13 +357,20 @@ class Sheet:
     def _left(self, col: int) -> float:
         return sum(_points(self._widths.get(c, _DEFAULT_WIDTH)) for c in range(1, col))
 
+    def _top(self, row: int) -> float:
+        return sum(self._heights.get(r, _ROW_POINTS) for r in range(1, row))
+
     def _cell_at(self, left: float, top: float) -> tuple[int, int]:
         """1-based (row, col) of the cell whose top-left corner is at (left, top) points."""
         col, x = 1, 0.0
         while x + 0.01 < left:
             x += _points(self._widths.get(col, _DEFAULT_WIDTH))
             col += 1
-        return round(top / _ROW_POINTS) + 1, col
+        row, y = 1, 0.0
+        while y + 0.01 < top:
+            y += self._heights.get(row, _ROW_POINTS)
+            row += 1
+        return row, col
 
 
 # --------------------------------------------------------------------------- ranges
@@ -407,7 +422,7 @@ class Range:
 
     @property
     def top(self) -> float:
-        return (self.row - 1) * _ROW_POINTS
+        return self._sheet._top(self.row)
 
     @property
     def value(self) -> Any:
@@ -489,6 +504,17 @@ class Range:
             self._sheet._cell(r, c).vertical_alignment = value
 
     @property
+    def horizontal_alignment(self) -> str | None:
+        c = self._sheet._cells.get((self.row, self.column))
+        return c.horizontal_alignment if c else None
+
+    @horizontal_alignment.setter
+    def horizontal_alignment(self, value: str) -> None:
+        self._record("horizontal_alignment", value)
+        for r, c in self._all():
+            self._sheet._cell(r, c).horizontal_alignment = value
+
+    @property
     def column_width(self) -> float:
         return self._sheet._widths.get(self.column, _DEFAULT_WIDTH)
 
@@ -498,6 +524,17 @@ class Range:
         for _, c1, _, c2 in self._areas:
             for c in range(c1, c2 + 1):
                 self._sheet._widths[c] = value
+
+    @property
+    def row_height(self) -> float:
+        return self._sheet._heights.get(self.row, _ROW_POINTS)
+
+    @row_height.setter
+    def row_height(self, value: float) -> None:
+        self._record("row_height", value)
+        for r1, _, r2, _ in self._areas:
+            for r in range(r1, r2 + 1):
+                self._sheet._heights[r] = value
 
     @property
     def font(self) -> Font:
@@ -510,6 +547,21 @@ class Range:
     @property
     def conditional_formats(self) -> ConditionalFormats:
         return ConditionalFormats(self)
+
+
+class PageSetup:
+    def __init__(self, sheet: Sheet) -> None:
+        self._sheet = sheet
+        self._print_area: str | None = None
+
+    @property
+    def print_area(self) -> str | None:
+        return self._print_area
+
+    @print_area.setter
+    def print_area(self, value: str | None) -> None:
+        self._sheet._book._record("print_area", self._sheet, value or "", value)
+        self._print_area = value
 
 
 class Font:
@@ -980,6 +1032,8 @@ def clone(book: Book) -> Book:
         for c in t._cells.values():
             c.font = dict(c.font)
         t._widths = dict(s._widths)
+        t._heights = dict(s._heights)
+        t._page._print_area = s._page._print_area
         t._names = [Name(n._name, n._refers_to, t) for n in s._names]
         t._tables = [Table(t, tb._name, tb._area) for tb in s._tables]
         t._conditional = copy.deepcopy(s._conditional)

@@ -132,6 +132,7 @@ class _Generator:
         if months < 1:
             raise ValueError("months must be at least 1")
         self.rng = np.random.default_rng(seed)
+        self.seed = seed
         self.end = pd.Timestamp(end).date()
         self.start = _month_start(self.end, -(months - 1))
         self.end64 = _d64(self.end)
@@ -201,6 +202,7 @@ class _Generator:
         self._stage_history()
         self._targets()
         self._external()
+        self._forecast()
         settings = pd.DataFrame({
             "key": ["fiscal_year_start", "locale", "currency", "holiday_calendar",
                     "custom_holidays"],
@@ -361,6 +363,7 @@ class _Generator:
                          np.where(~np.isnat(proposal), "proposal",
                                   np.where(~np.isnat(hearing), "hearing", "approach")))
         stage = np.where(status == "won", "won", stage)
+        projected = np.where(is_open, close, nat)  # when a running deal would close
         close = np.where(is_open, nat, close)
         # Amounts (JPY): lognormal, bigger for enterprise reps and at year/fiscal-year end.
         amount = rng.lognormal(np.log(1_100_000), 0.6, n) * size
@@ -382,6 +385,7 @@ class _Generator:
             "hearing": hearing, "proposal": proposal, "closing": closing, "close": close,
             "status": status, "stage": stage, "amount": amount, "product": product,
             "channel": channel, "segment": segment, "existing": existing, "cust": -1,
+            "projected": projected,
         })
         # Keep the deals of the window: created in it, or still running at its start.
         keep = (created >= self.start64) | is_open | (close >= self.start64)
@@ -482,6 +486,7 @@ class _Generator:
             "segment": o.segment, "product": o["product"], "channel": o.channel,
             "created_date": to_ts(o.created), "amount": o.amount, "status": o.status,
             "close_date": to_ts(o.close), "stage": o.stage,
+            "expected_close_date": to_ts(o.projected), "forecast_category": None,
             "approach_date": to_ts(o.approach), "hearing_date": to_ts(o.hearing),
             "proposal_date": to_ts(o.proposal), "closing_date": to_ts(o.closing),
         })
@@ -705,16 +710,17 @@ class _Generator:
                                                    and lo > self.start64) else 1.0
                     jitter = rng.uniform(0.97, 1.03)
                     t = level * SEASON[m.month] * f * ramp * jitter
-                    rows.append((name, None, m.to_timestamp(), metric, _round_target(metric, t)))
+                    rows.append((name, None, m.to_timestamp(), metric, t))
         tg = pd.DataFrame(rows, columns=["rep", "team", "period", "metric", "target"])
+        tg["target"] = _round_targets(tg)
         # Team targets for the current fiscal year: revenue and new customers, 5% stretch.
         fy_start = pd.Period(dt.date(self.fy_end.year - 1, 4, 1), "M").to_timestamp()
         team_of = dict(zip(self.reps.rep, self.reps.team, strict=True))
         cur = tg[(tg.period >= fy_start) & tg.metric.isin(["revenue", "new_customers"])]
         team = (cur.assign(team=cur.rep.map(team_of))
                 .groupby(["team", "period", "metric"], sort=False).target.sum().reset_index())
-        team["target"] = [_round_target(m, v * 1.05) for m, v in zip(team.metric, team.target,
-                                                                       strict=True)]
+        team["target"] = team["target"] * 1.05
+        team["target"] = _round_targets(team, key="team")
         team["rep"] = None
         self.targets = pd.concat([tg, team[tg.columns]], ignore_index=True)
 
@@ -733,10 +739,45 @@ class _Generator:
         df = pd.DataFrame(rows, columns=["date", "factor", "value", "note"])
         self.external = df.sort_values(["date", "factor"], kind="stable").reset_index(drop=True)
 
+    def _forecast(self) -> None:
+        """The running deals' expected close (受注予定日) and forecast category (ヨミ区分), drawn
+        from a generator of their own so that every other column stays as it was."""
+        rng = np.random.default_rng(self.seed + 1)
+        o = self.opps.copy()
+        idx = np.flatnonzero((o["status"] == "open").to_numpy())
+        # reps write the end of the month the deal should close in
+        exp = (pd.to_datetime(o["expected_close_date"]) + pd.offsets.MonthEnd(0)).to_numpy().copy()
+        # about one running deal in six has slipped: its expected close (a month end after it
+        # was created) is already past
+        end = pd.Timestamp(self.end)
+        created = pd.to_datetime(o["created_date"]).to_numpy()
+        for i in idx[rng.random(len(idx)) < 0.17]:
+            ends = [end - pd.offsets.MonthEnd(k) for k in (2, 1)]
+            ends = [e for e in ends if e.to_datetime64() > created[i]]
+            if ends:
+                exp[i] = ends[int(rng.integers(len(ends)))].to_datetime64()
+        o["expected_close_date"] = pd.to_datetime(exp)
+        cats = ("commit", "best_case", "pipeline", "omitted")
+        mix = {"closing": (0.55, 0.35, 0.10, 0.0), "proposal": (0.10, 0.45, 0.45, 0.0),
+               "hearing": (0.0, 0.10, 0.80, 0.10), "approach": (0.0, 0.0, 0.70, 0.30)}
+        cat = np.full(len(o), None, dtype=object)
+        for i in idx:
+            cat[i] = cats[rng.choice(4, p=mix.get(o["stage"].iat[i], mix["approach"]))]
+        o["forecast_category"] = cat
+        self.opps = o
 
-def _round_target(metric: str, value: float) -> float:
-    if metric == "revenue":
-        return float(max(100_000.0, round(value / 100_000) * 100_000))
-    if value >= 5:
-        return float(round(value))
-    return float(max(0.5, round(value * 2) / 2))
+
+def _round_targets(tg: pd.DataFrame, key: str = "rep") -> list[float]:
+    """Targets as a sales plan writes them: revenue in ¥100,000 steps (at least ¥100,000);
+    counts in whole numbers, rounded on the running total of each owner's months so that a
+    0.4-a-month plan becomes 0, 1, 0, 0, 1 … and the year still adds up (never 0.5 of a
+    customer)."""
+    out = pd.Series(0.0, index=tg.index)
+    for (_, metric), g in tg.sort_values("period", kind="stable").groupby([key, "metric"],
+                                                                          sort=False):
+        if metric == "revenue":
+            out[g.index] = np.maximum(100_000.0, np.round(g["target"] / 100_000) * 100_000)
+        else:
+            cum = np.round(np.cumsum(g["target"].to_numpy(dtype=float)))
+            out[g.index] = np.diff(np.concatenate([[0.0], cum]))
+    return out.tolist()

@@ -276,6 +276,18 @@ _SETTING_DESCRIPTIONS: dict[str, tuple[str, str]] = {
                                 "注意顧客とします。"),
     "at_risk_drop": ("Flag a customer at risk when its revenue drops by this share "
                      "(0.3 = 30 %).", "売上がこの割合（0.3 = 30 %）以上減ったら注意顧客とします。"),
+    "stall_factor": ("A running deal is stalled once it has stayed in its stage more than this "
+                     "multiple of the usual (median) days in that stage (default 2).",
+                     "進行中の商談が、同じステージに通常（中央値）の日数のこの倍数を超えて留まると"
+                     "滞留案件とします（既定 2）。"),
+    "stage_probabilities": ("Win probability of each stage for the landing forecast, e.g. "
+                            "hearing:10%, proposal:30%, closing:60%; blank = measured from "
+                            "the won and lost deals.",
+                            "着地見込（ヨミ）に使うステージ別の受注確度。例: 情報収集:10%、"
+                            "提案:30%、クロージング:60%。空欄 = 受注・失注の実績から計算。"),
+    "amount_unit": ("Unit of amounts in the report tables and chart axes: auto, one, thousand, "
+                    "ten_thousand, million (円, 千円, 万円, 百万円).",
+                    "レポートの表とグラフの金額の単位: 自動、円、千円、万円、百万円。"),
     "report_period": ("Period the reports show: blank = the month of the as-of date; all, "
                       "2026-04, FY2026, 上期, H2, 2026-04..2026-09 …",
                       "レポートの対象期間。空欄 = 基準日の月。all（全期間）、2026-04、2026年度、"
@@ -396,6 +408,9 @@ def _setting_value(settings: Settings, name: str, locale: str) -> str:
         return stage_label(value, locale)
     if name == "activity_types":
         return ",".join(activity_label(a, locale) for a in value)
+    if name == "amount_unit" and locale == "ja":
+        return {"auto": "自動", "one": "円", "thousand": "千円", "ten_thousand": "万円",
+                "million": "百万円"}[str(value)]
     return _setting_text(value)
 
 

@@ -67,7 +67,7 @@ def definitions_text(settings: object, locale: str, *, revenue_basis: str | None
     s = settings
 
     def line(kind: str, choice: str, extra: str = "") -> str:
-        return text("def.line", locale, choice=choice,
+        return text("def.line", locale, choice=text(f"choice.{choice}", locale),
                     text=text(f"def.{kind}.{choice}", locale) + extra)
 
     window = (text("def.conversion.window", locale, days=s.conversion_window_days)  # type: ignore

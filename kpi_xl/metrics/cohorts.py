@@ -13,7 +13,27 @@ from ..errors import ConfigError
 from .months import month_index, month_start
 from .spells import activity_start, as_of_day, customers_table, valid_orders
 
-__all__ = ["cohort_retention"]
+__all__ = ["acquired_before_data", "cohort_retention"]
+
+
+def acquired_before_data(ds: Dataset, as_of: Any = None) -> set:
+    """Customers that belong to no cohort because they were customers before the data begins:
+    a start date (取引開始日) before the book's first order or won deal, or — with no start
+    date — a first order in the data's first month (they cannot be told from customers who
+    were ordering before it, so they are not put into that month's cohort)."""
+    first = activity_start(ds)
+    if first is None:
+        return set()
+    starts = customers_table(ds)["start_date"]
+    carried = set(starts.index[(starts < first).fillna(False).to_numpy()])
+    o = valid_orders(ds, as_of_day(ds, as_of))
+    if len(o):
+        first_order = o.groupby("customer")["date"].min()
+        month_end = (pd.Timestamp(first) + pd.offsets.MonthEnd(0)).normalize()
+        undated = starts.reindex(first_order.index)
+        early = first_order[(first_order <= month_end) & undated.isna().to_numpy()]
+        carried |= set(early.index)
+    return carried
 
 
 def cohort_retention(ds: Dataset, *, metric: str = "customers", max_months: int | None = None,
@@ -29,8 +49,8 @@ def cohort_retention(ds: Dataset, *, metric: str = "customers", max_months: int 
     - ``metric='revenue'``: cohort c's order amount in month c+m ÷ its month-0 amount (column
       ``base_revenue``). Month 0 is 1.0 unless month-0 revenue is 0, then the row is NaN.
 
-    Cohorts start where the data starts: a customer whose start date (取引開始日) lies before
-    the book's first order or won deal was acquired before the data and belongs to no cohort.
+    Cohorts start where the data starts: customers acquired before the data
+    (:func:`acquired_before_data`) belong to no cohort.
     Orders after ``as_of`` (default: the latest date in the data) are ignored; cells for months
     starting after ``as_of`` are NaN (not observed yet — not 0). ``k`` = months from the oldest
     cohort to ``as_of``, capped at ``max_months``. Returns and other negative-amount rows count
@@ -40,10 +60,8 @@ def cohort_retention(ds: Dataset, *, metric: str = "customers", max_months: int 
         raise ConfigError(f"metric must be 'customers' or 'revenue', not {metric!r}")
     cutoff = as_of_day(ds, as_of)
     o = valid_orders(ds, cutoff)
-    first = activity_start(ds)
-    if first is not None:
-        starts = customers_table(ds)["start_date"]
-        carried = set(starts.index[(starts < first).fillna(False).to_numpy()])
+    carried = acquired_before_data(ds, as_of)
+    if carried:
         o = o[~o["customer"].isin(carried)]
     if metric == "customers":
         o = o[~(o["amount"] < 0)]

@@ -223,7 +223,8 @@ def cycle_days(created: pd.Series, closed: pd.Series, status: pd.Series | None =
 # --------------------------------------------------------------------------- time in stage
 
 
-def time_in_stage(ds: Dataset, *, by: str | None = None) -> pd.DataFrame:
+def time_in_stage(ds: Dataset, *, by: str | None = None,
+                  as_of: DateLike = None) -> pd.DataFrame:
     """Days spent in each stage but the last: ``[<by or 'group'>, stage, mean_days,
     median_days, count, definition]``.
 
@@ -231,7 +232,8 @@ def time_in_stage(ds: Dataset, *, by: str | None = None) -> pd.DataFrame:
     monotone rule) or, when k is the last stage it reached and the deal is lost, to
     ``close_date``. Only transitions whose two dates are both recorded (not implied, see
     :func:`stage_events`) count; open deals still in a stage (censored) and transitions with
-    dates out of order (negative) are left out.
+    dates out of order (negative) are left out. With ``as_of``, only transitions that ended on
+    or before it count (what was known that day).
     Edge cases: no usable transition for a stage → NaN, count 0; empty dataset → NaN rows for
     the '(all)' group (no rows when grouped).
     """
@@ -248,6 +250,8 @@ def time_in_stage(ds: Dataset, *, by: str | None = None) -> pd.DataFrame:
         end_ns = np.where(nxt, m.dates[:, k + 1], np.where(lost, close, NAT))
         end_ok = np.where(nxt, rec[:, k + 1], lost & (close != NAT))
         ok = rec[:, k] & end_ok
+        if as_of is not None:
+            ok &= end_ns < (pd.Timestamp(as_day(as_of, "as_of")) + pd.Timedelta(days=1)).value
         days = np.where(ok, (end_ns - np.where(ok, m.dates[:, k], 0)) / DAY_NS, np.nan)
         days[days < 0] = np.nan
         agg = _cycle_stats(days, labels, groups)

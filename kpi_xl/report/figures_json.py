@@ -96,6 +96,23 @@ def figures_dict(fig: Figures, locale: str = "en") -> dict[str, Any]:
                                                     fig.rep_trees.items()}}
                      if fig.tree is not None else None),
         "activity_mix": {"window": fig.activity_window, "counts": fig.activity_mix},
+        "comparisons": {"cut": fig.cut, "overall": fig.comparisons,
+                        "by_rep": fig.comparisons_rep,
+                        "windows": "this month to the cut-off day against the same days a "
+                                   "year and a month earlier; trailing 12 months"},
+        "landing": {"overall": fig.landing, "by_rep": fig.landing_rep,
+                    "stage_probabilities": fig.stage_probabilities,
+                    "forecast_categories": fig.forecast_categories},
+        "stalled_deals": {"stall_factor": fig.settings.stall_factor, "deals": fig.stalled},
+        "activity_ranking": {"window": fig.ranking_window, "ranking": fig.activity_ranking,
+                             "per_won_deal": {"window": fig.trend_window,
+                                              "reps": fig.activity_per_won},
+                             "trend": fig.activity_trend},
+        "at_risk_summary": {**fig.at_risk_summary, "by_rep": fig.at_risk_summary_rep},
+        "cohort_before_data": fig.cohort_before_data,
+        "amount_unit": {"unit": fig.amount_unit, "divisor": fig.amount_divisor,
+                        "setting": fig.settings.amount_unit},
+        "data_rows": fig.data_rows, "data_start": fig.data_start,
         "external": {"months": fig.external, "events": fig.external_events},
         "exclusions": [{"table": e.table, "count": e.count, "reason": e.reason,
                         "text": exclusion_text(e, locale), "rows": list(e.rows)}

@@ -21,6 +21,8 @@ def _fmt(v: object, unit: str = "count", currency: str = "JPY") -> str:
         return "—"
     if unit == "pct":
         return f"{float(v):.1%}"
+    if unit == "whole":  # a count, or a count projected (forecast, gap): a whole number
+        return f"{float(v):,.0f}"
     if unit == "currency":
         return format_amount(float(v), currency)
     if isinstance(v, float):
@@ -57,7 +59,7 @@ class _Text:
         L, cat = self.L, catalog(self.locale)
         rows = []
         for r in card.itertuples():
-            u = "currency" if r.unit == "currency" else "count"
+            u = "currency" if r.unit == "currency" else "whole"
             notes = [cat.get(f"pace.{p.replace(' ', '_')}", p)
                      for p in (r.note or "").split("; ") if p and p != "no target"]
             if r.months_without_target and not math.isnan(r.target):
@@ -65,10 +67,12 @@ class _Text:
             rows.append([str(r.group), metric_def(r.metric, self.fig.settings).label(
                 self.locale), _fmt(r.target, u, self.cur), _fmt(r.actual, u, self.cur),
                 _fmt(r.achievement, "pct"), _fmt(r.pace, "pct"), _fmt(r.forecast, u, self.cur),
-                _fmt(r.gap, u, self.cur), _fmt(r.required_per_day, u, self.cur),
+                _fmt(r.gap, u, self.cur),
+                _fmt(r.required_per_day, "currency" if u == "currency" else "count", self.cur),
                 "; ".join(notes)])
-        head = [L(f"col.{k}") for k in ("group", "metric", "target", "actual", "achieved",
-                                        "pace", "forecast", "gap", "need_day", "note")]
+        head = [L("col.group"), *(L(k) for k in ("metric", "target", "actual", "achievement",
+                                                 "pace", "forecast", "gap", "required",
+                                                 "note"))]
         self.add(title, _table(rows, head), "")
 
     def funnel(self, f: pd.DataFrame, gcol: str | None) -> None:
@@ -77,7 +81,7 @@ class _Text:
                    _fmt(r.conversion_from_previous, "pct"), _fmt(r.conversion_from_first, "pct")]
                 for r in f.itertuples()]
         head = ([self.L("col.group")] if gcol else []) + [
-            self.L(f"col.{k}") for k in ("stage", "reached", "from_prev", "from_first")]
+            self.L(k) for k in ("stage", "reached", "conv_prev", "conv_first")]
         self.add(_table(rows, head), "")
 
 
@@ -93,11 +97,12 @@ def render_text(fig: Figures, locale: str = "en") -> str:
     t.scorecard(fig.scorecard_by, L("cli.scorecard", by=fig.by))
     t.scorecard(fig.scorecard, L("cli.overall"))
     rows = [[r.month, _fmt(r.target, "currency", cur), _fmt(r.actual, "currency", cur),
-             _fmt(r.achievement, "pct")] for r in fig.trend.itertuples()]
+             _fmt(r.achievement, "pct"), _fmt(r.last_year, "currency", cur),
+             _fmt(r.t12m, "currency", cur)] for r in fig.trend.itertuples()]
     basis = L("note.revenue_basis", basis=L(f"basis.{fig.revenue_basis}"),
               why=L(f"def.revenue.why.{fig.revenue_basis_reason}"))
-    t.add(f"{L('cli.trend')} ({basis})", _table(rows, [L(f"col.{k}") for k in (
-        "month", "target", "actual", "achieved")]))
+    t.add(f"{L('revenue_trend')} ({basis})", _table(rows, [L(k) for k in (
+        "month", "target", "actual", "achievement", "last_year", "t12m")]))
     other = "orders" if fig.revenue_basis == "won_deals" else "won_deals"
     for r in fig.trend.itertuples():
         if r.note:
@@ -107,6 +112,7 @@ def render_text(fig: Figures, locale: str = "en") -> str:
     t.add("")
     if fig.tree is not None:
         d = fig.funnel["definition"].iloc[0] if len(fig.funnel) else ""
+        d = catalog(locale).get(f"choice.{d}", d)
         t.add(L("cli.funnel", d=d, window=t.window(fig.funnel_window)))
         t.funnel(fig.funnel, None)
         if fig.by not in ("rep",):
@@ -131,6 +137,7 @@ def render_text(fig: Figures, locale: str = "en") -> str:
              _fmt(r.open_opportunities)] for r in g.itertuples()]
     t.add(L("cli.deals_by", by=fig.by), _table(rows, [L(f"col.{k}") for k in (
         "group", "win_closed", "win_all", "avg_deal", "cycle", "open")]), "")
+    _manager(t)
     _customers(t)
     _tree(t)
     t.add(L("cli.definitions"), *(f"  {k}: {v}" for k, v in fig.definitions(locale).items()))
@@ -157,7 +164,9 @@ def _customers(t: _Text) -> None:
                        note=lc["note"]).rstrip(),
               "  " + L("cli.retention", grr=_fmt(rr["grr"], "pct"), nrr=_fmt(rr["nrr"], "pct"),
                        d=rr["definition"]))
-    t.add("  " + L("cli.at_risk", n=len(fig.at_risk)))
+    s = fig.at_risk_summary
+    t.add("  " + (L("note.at_risk_summary", **s) if s.get("active")
+                  else L("cli.at_risk", n=len(fig.at_risk))))
     for r in fig.at_risk.head(5).itertuples():
         name = r.name if isinstance(r.name, str) else ""
         t.add(f"    {r.customer} {name}: {risk_reasons(r, t.locale)}")
@@ -167,9 +176,10 @@ def _customers(t: _Text) -> None:
             "active_at_start", "new", "reactivated", "churned", "active_at_end")),
             _fmt(r.logo_churn, "pct"), _fmt(r.grr, "pct"), _fmt(r.nrr, "pct")]
             for r in fig.customers_by.itertuples()]
-        t.add(L("cli.customers_by", by=fig.by), _table(rows, [L(f"col.{k}") for k in (
-            "group", "active_start", "new", "reactivated", "churned", "active_end",
-            "logo_churn", "grr", "nrr")]), "")
+        t.add(L("cli.customers_by", by=fig.by), _table(rows, [
+            L("col.group"), L("col.active_start"),
+            *(L(k) for k in ("new", "reactivated", "churned")),
+            L("col.active_end"), *(L(k) for k in ("logo_churn", "grr", "nrr"))]), "")
     elif c is not None:
         t.add("  " + L("note.not_split", by=fig.by), "")
     rows = []
@@ -179,7 +189,7 @@ def _customers(t: _Text) -> None:
                                                       "churned")),
                      _fmt(r.logo_churn, "pct"), _fmt(r.grr, "pct"), _fmt(r.nrr, "pct"),
                      L("note.before_data") if r.note == "before_data" else ""])
-    t.add(L("cli.churn_trend"), _table(rows, [L(f"col.{k}") for k in (
+    t.add(L("churn_trend"), _table(rows, [L(k) for k in (
         "month", "active_start", "new", "reactivated", "churned", "logo_churn", "grr", "nrr",
         "note")]), "")
 
@@ -204,8 +214,8 @@ def _tree(t: _Text) -> None:
              _fmt(r.gain_per_month, "currency", cur), str(r.rank)]
             for r in tree.levers.itertuples()]
     t.add(L("cli.levers") + " — " + L("note.levers", n=tree.benchmark_reps),
-          _table(rows, [L(f"col.{k}") for k in ("driver", "current", "benchmark", "gain",
-                                                 "rank")]), "")
+          _table(rows, [L(k) for k in ("driver", "current", "benchmark", "at_benchmark",
+                                        "rank")]), "")
     t.add(L("cli.plan"))
     cat = catalog(t.locale)
     for r in tree.plan.itertuples():
@@ -214,3 +224,72 @@ def _tree(t: _Text) -> None:
         t.add("  " + L("cli.plan_line", q=q, needed=_fmt(r.needed, u, cur), per_day=_fmt(
             r.per_business_day, u, cur), note=r.note or "").rstrip())
     t.add("")
+
+
+def _change(v: float, note: str, t: _Text, kind: str) -> str:
+    return t.L(f"cmp.{note}.{kind}") if note else f"{v:+.1%}"
+
+
+def _manager(t: _Text) -> None:
+    """Comparisons, the landing from the pipeline, stalled deals and the activity ranking."""
+    fig, L, cur = t.fig, t.L, t.fig.currency
+    cut = fig.cut
+    rows = []
+    for r in fig.comparisons.itertuples():
+        u = "currency" if r.unit == "currency" else "count"
+        label = L("activities") if r.metric == "activities" else metric_def(
+            r.metric, fig.settings).label(t.locale)
+        rows.append([label, _fmt(r.current, u, cur), _fmt(r.last_year, u, cur),
+                     _change(r.yoy, r.yoy_note, t, "yoy"), _fmt(r.previous_month, u, cur),
+                     _change(r.mom, r.mom_note, t, "mom"), _fmt(r.t12m, u, cur),
+                     _fmt(r.t12m_last_year, u, cur), _change(r.t12m_yoy, r.t12m_note, t, "t12m")])
+    if rows:
+        t.add(L("comparisons", start=cut.replace(day=1), end=cut), _table(rows, [L(k) for k in (
+            "metric", "cmp.current", "cmp.last_year", "cmp.yoy", "cmp.previous", "cmp.mom",
+            "cmp.t12m", "cmp.t12m_last_year", "cmp.t12m_yoy")]), "")
+    rows = []
+    for land in (fig.landing, fig.landing_rep):
+        for r in land.itertuples():
+            name = L("everyone") if r.group == "(all)" else str(r.group)
+            rows.append([name, _fmt(r.target, "currency", cur), _fmt(r.actual, "currency", cur),
+                         _fmt(r.weighted, "currency", cur), _fmt(r.landing, "currency", cur),
+                         _fmt(r.landing_achievement, "pct"), _fmt(r.open_deals)]
+                        + ([_fmt(r.landing_commit, "currency", cur),
+                            _fmt(r.landing_best, "currency", cur)]
+                           if fig.forecast_categories else []))
+    head = [L(k) for k in ("land.group", "target", "actual", "land.weighted", "land.landing",
+                           "land.achievement", "land.open")]
+    if fig.forecast_categories:
+        head += [L("land.commit"), L("land.best")]
+    t.add(L("landing", p=fig.period.label), _table(rows, head))
+    r = fig.landing.iloc[0]
+    t.add("  " + L("note.landing", undated=int(r["undated_open"]),
+                   undated_amount=_fmt(r["undated_amount"], "currency", cur),
+                   overdue=int(r["overdue_open"]),
+                   overdue_amount=_fmt(r["overdue_amount"], "currency", cur)), "")
+    st = fig.stalled
+    t.add(L("stalled", n=min(10, len(st))))
+    if len(st):
+        t.add("  " + L("note.stalled", n=len(st), stalled=int(st["stalled"].sum()),
+                       overdue=int(st["overdue"].sum()),
+                       factor=f"{fig.settings.stall_factor:g}"))
+        rows = [[r.opportunity_id, r.rep, _fmt(r.amount, "currency", cur),
+                 stage_label(r.stage, t.locale), _fmt(r.days_in_stage), _fmt(r.typical_days),
+                 "" if pd.isna(r.expected_close) else r.expected_close.date().isoformat()]
+                for r in st.head(10).itertuples()]
+        t.add(_table(rows, [L(k) for k in ("opportunity", "rep", "amount", "stage",
+                                           "days_in_stage", "typical_days",
+                                           "expected_close")]))
+    else:
+        t.add("  " + L("why.no_stalled"))
+    t.add("")
+    rk = fig.activity_ranking
+    total = rk[rk["type"] == "activities"].sort_values(["rank", "rep"]) if len(rk) else rk
+    if len(total):
+        w = fig.ranking_window
+        per_won = fig.activity_per_won.set_index("rep")["per_won"]
+        rows = [[str(r.rank), r.rep, _fmt(r.per_day), _fmt(r.vs_median, "pct"),
+                 _fmt(per_won.get(r.rep))] for r in total.itertuples()]
+        t.add(L("ranking", start=w.start, end=w.end, days=int(total["business_days"].iloc[0])),
+              _table(rows, [L(k) for k in ("rank", "rep", "rk.total", "rk.vs_median",
+                                           "rk.per_won")]), "")

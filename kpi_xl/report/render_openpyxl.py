@@ -15,31 +15,30 @@ import io
 from typing import Any
 
 import openpyxl
-from openpyxl.chart import BarChart, DoughnutChart, LineChart, PieChart, Reference
-from openpyxl.chart.data_source import AxDataSource, StrRef
-from openpyxl.chart.label import DataLabelList
 from openpyxl.formatting.rule import CellIsRule, ColorScaleRule, FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..progress import SILENT, Progress
-from ..units import display_width
 from ..xlsx.text import TextChanges
 from .cells import (
-    CM_PER_COL,
-    CM_PER_ROW,
     NO_DATA,
-    axis_format,
     cell_value,
+    empty_label,
     looks_like_formula,
+    right_aligned,
     scale_columns,
-    value_width,
-    widen,
+    sheet_widths,
+    traffic_formulas,
 )
-from .model import Chart, Report, Sheet, Table, Text
+from .model import FILLS, ROW_POINTS, Report, Sheet, Table, Text
 from .naming import GENERATED_NAME, sheet_name
+from .openpyxl_charts import write_chart
+from .pages import page_sections, paginate
 
 __all__ = ["NO_DATA", "generated_kind", "generated_sheets", "render_into", "render_package",
            "sheet_values"]
@@ -52,12 +51,20 @@ _BOLD = Font(bold=True)
 _HEADER_FONT = Font(bold=True, color="FFFFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="FF1F3864")
 _HEADER_ALIGN = Alignment(wrap_text=True, vertical="center")
+_RIGHT = Alignment(horizontal="right")
 _THIN = Side(style="thin", color="FFBFBFBF")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _RED = PatternFill("solid", fgColor="FFF8CBAD", bgColor="FFF8CBAD")
 _AMBER = PatternFill("solid", fgColor="FFFFE699", bgColor="FFFFE699")
 _GREEN = PatternFill("solid", fgColor="FFC6EFCE", bgColor="FFC6EFCE")
-_TEXT_STYLES = {"title": _TITLE, "subtitle": _SUBTITLE, "note": _NOTE}
+_HEADING = Font(bold=True)
+_TEXT_STYLES = {"title": _TITLE, "subtitle": _SUBTITLE, "heading": _HEADING, "note": _NOTE}
+_LEGEND_FONT = Font(size=9)
+
+
+def _fill(key: str) -> PatternFill:
+    rgb = "FF" + FILLS[key].lstrip("#")
+    return PatternFill("solid", fgColor=rgb, bgColor=rgb)
 
 
 # --------------------------------------------------------------------------- generated sheets
@@ -142,22 +149,54 @@ def _quoted(text: str) -> str:
 
 def _render_sheet(ws: Worksheet, sheet: Sheet, report: Report,
                   changes: TextChanges | None = None) -> None:
-    widths: dict[int, float] = {}
+    widths = sheet_widths(sheet)
+    ws.sheet_format.defaultRowHeight = ROW_POINTS
+    ws.sheet_format.customHeight = True
+    for row, height in sheet.row_points().items():
+        ws.row_dimensions[row + 1].height = height
     for text in sheet.texts:
         _write_text(ws, text, changes)
+    for legend in sheet.legends:
+        title = _put(ws, legend.row, legend.col, legend.title, changes)
+        title.font = _NOTE
+        for j, (fill, label) in enumerate(legend.items):
+            cell = _put(ws, legend.row, legend.col + 1 + j, label, changes)
+            cell.fill, cell.border, cell.font = _fill(fill), _BORDER, _LEGEND_FONT
     for table in sheet.tables:
-        _write_table(ws, table, report, widths, changes)
+        _write_table(ws, table, report, changes)
     for chart in sheet.charts:
-        _write_chart(ws, sheet, chart, report)
+        write_chart(ws, sheet, chart, report)
     for col, width in widths.items():
         ws.column_dimensions[get_column_letter(col + 1)].width = round(width, 1)
 
     ws.sheet_view.zoomScale = 90
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.gridLines = False
+    _page_setup(ws, sheet, changes)
+
+
+def _page_setup(ws: Worksheet, sheet: Sheet, changes: TextChanges | None) -> None:
+    p = sheet.page if sheet.page.area is not None else paginate(sheet)
+    assert p.area is not None
+    ws.page_setup.orientation = "landscape" if p.landscape else "portrait"
+    ws.page_setup.paperSize = p.paper
+    ws.page_setup.scale = p.scale
+    left, right, top, bottom = p.margins
+    ws.page_margins = PageMargins(left=left, right=right, top=top, bottom=bottom,
+                                  header=p.header_margin, footer=p.header_margin)
+
+    def clean(text: str) -> str:
+        return changes.clean(text) if changes is not None else text
+
+    for code, item in ((p.header, ws.oddHeader), (p.footer, ws.oddFooter)):
+        parts = page_sections(clean(code)) if code else {}
+        for key, part in (("L", item.left), ("C", item.center), ("R", item.right)):
+            if key in parts:
+                part.text = parts[key]
+    if p.title_rows:
+        ws.print_title_rows = f"1:{p.title_rows}"
+    for row in p.breaks:
+        ws.row_breaks.append(Break(id=row))
+    ws.print_area = f"A1:{get_column_letter(p.area[1] + 1)}{p.area[0] + 1}"
 
 
 def _write_text(ws: Worksheet, text: Text, changes: TextChanges | None) -> None:
@@ -167,7 +206,7 @@ def _write_text(ws: Worksheet, text: Text, changes: TextChanges | None) -> None:
         cell.font = font
 
 
-def _write_table(ws: Worksheet, table: Table, report: Report, widths: dict[int, float],
+def _write_table(ws: Worksheet, table: Table, report: Report,
                  changes: TextChanges | None = None) -> None:
     title = _put(ws, table.row, table.col, table.title, changes)
     title.font = _BOLD
@@ -176,7 +215,6 @@ def _write_table(ws: Worksheet, table: Table, report: Report, widths: dict[int, 
         cell = _put(ws, table.header_row, table.col + j, column.header, changes)
         cell.font, cell.fill, cell.alignment, cell.border = (
             _HEADER_FONT, _HEADER_FILL, _HEADER_ALIGN, _BORDER)
-        widen(widths, table.col + j, display_width(column.header) + 2)
 
     for i, values in enumerate(table.rows):
         r = table.first_data_row + i
@@ -186,17 +224,18 @@ def _write_table(ws: Worksheet, table: Table, report: Report, widths: dict[int, 
             cell.border = _BORDER
             cell.number_format = (table.cell_format(i, j, report.currency)
                                   if table.columns[j].fmt == "auto" else formats[j])
-            widen(widths, table.col + j, value_width(cell.value, table.columns[j].fmt))
+            if right_aligned(table, j, values):
+                cell.alignment = _RIGHT
     if not table.rows:
         r = table.first_data_row
-        label = NO_DATA["ja" if report.locale.lower().startswith("ja") else "en"]
+        label = empty_label(table, report.locale)
         for j in range(len(table.columns)):
             cell = _put(ws, r, table.col + j, label if j == 0 else None)
             cell.border = _BORDER
             if j == 0:
                 cell.font = _NOTE
-    if table.note:
-        note = _put(ws, table.first_data_row + max(len(table.rows), 1), table.col, table.note,
+    for i, line in enumerate(table.note_lines):
+        note = _put(ws, table.first_data_row + max(len(table.rows), 1) + i, table.col, line,
                     changes)
         note.font = _NOTE
 
@@ -214,7 +253,15 @@ def _data_range(table: Table, col: int) -> str:
 def _write_conditional(ws: Worksheet, table: Table, cond: Any) -> None:
     if not table.rows:
         return
-    if cond.kind == "traffic":
+    if cond.kind == "traffic" and cond.by:
+        col = table.column_index(cond.column)
+        rng = _data_range(table, col)
+        ref = f"${get_column_letter(table.column_index(cond.by) + 1)}{table.first_data_row + 1}"
+        fills = {"green": _GREEN, "amber": _AMBER, "red": _RED}
+        for formula, colour in traffic_formulas(ref, cond.low, cond.high):
+            ws.conditional_formatting.add(rng, FormulaRule(formula=[formula.lstrip("=")],
+                                                           fill=fills[colour]))
+    elif cond.kind == "traffic":
         col = table.column_index(cond.column)
         rng = _data_range(table, col)
         first = rng.split(":")[0]
@@ -242,109 +289,6 @@ def _write_conditional(ws: Worksheet, table: Table, cond: Any) -> None:
 
 def _num(x: float) -> str:
     return repr(float(x)) if not float(x).is_integer() else str(int(x))
-
-
-# --------------------------------------------------------------------------- charts
-
-
-def _make_plot(kind: str) -> Any:
-    if kind in ("column", "bar"):
-        plot = BarChart()
-        plot.type = "col" if kind == "column" else "bar"
-        plot.grouping = "clustered"
-        return plot
-    if kind == "line":
-        return LineChart()
-    raise ValueError(f"unknown chart kind {kind!r}")
-
-
-def _write_chart(ws: Worksheet, sheet: Sheet, chart: Chart, report: Report) -> None:
-    table = sheet.table(chart.table)
-    if not table.rows or not chart.series:
-        return  # never a chart over empty ranges
-    first = table.first_data_row + 1  # 1-based rows for Reference
-    last = table.first_data_row + len(table.rows)
-    cat_col = table.column_index(chart.category) + 1
-    cats = Reference(ws, min_col=cat_col, min_row=first, max_row=last)
-
-    def data(key: str) -> Reference:
-        c = table.column_index(key) + 1
-        return Reference(ws, min_col=c, min_row=first - 1, max_row=last)
-
-    def column_fmt(key: str) -> str | None:
-        for c in table.columns:
-            if c.key == key:
-                return axis_format(c.fmt, report.currency)
-        return None
-
-    j = cat_col - 1 - table.col
-    text_categories = any(isinstance(cell_value(row[j]), str)
-                          for row in table.rows if len(row) > j)
-
-    def bind_categories(plot: Any) -> None:
-        plot.set_categories(cats)
-        if text_categories:  # openpyxl writes numRef; text categories belong in a strRef
-            for ser in plot.series:
-                ser.cat = AxDataSource(strRef=StrRef(f=ser.cat.numRef.f))
-
-    if chart.kind in ("pie", "doughnut"):
-        plot = PieChart() if chart.kind == "pie" else DoughnutChart()
-        series = chart.series[:1] if chart.kind == "pie" else chart.series
-        for s in series:
-            plot.add_data(data(s.column), titles_from_data=True)
-        bind_categories(plot)
-        plot.dataLabels = DataLabelList(showPercent=True, showVal=False, showCatName=False,
-                                        showSerName=False, showLegendKey=False)
-        main = plot
-    else:
-        plot_groups = chart.plot_groups()
-        plots = []
-        for kind, secondary, members in plot_groups:
-            plot = _make_plot(kind)
-            for s in members:
-                plot.add_data(data(s.column), titles_from_data=True)
-            bind_categories(plot)
-            if kind == "line":
-                for ser in plot.series:
-                    ser.smooth = False
-                    ser.marker.symbol = "circle"  # isolated points (gaps) stay visible
-                    ser.marker.size = 5
-            plot.x_axis.delete = False
-            plot.y_axis.delete = False
-            if secondary and plots:
-                plot.y_axis.axId = 200
-                plot.y_axis.crosses = "max"
-                plot.y_axis.axPos = "r"
-                plot.y_axis.majorGridlines = None
-                fmt = column_fmt(members[0].column)
-                if fmt:
-                    plot.y_axis.number_format = fmt
-            plots.append(plot)
-        main = plots[0]
-        for extra in plots[1:]:
-            main += extra
-        fmt = axis_format(chart.y_format, report.currency)
-        if fmt is None:
-            fmt = column_fmt(plot_groups[0][2][0].column)
-        if fmt:
-            main.y_axis.number_format = fmt
-        cat_fmt = column_fmt(chart.category)
-        if cat_fmt:
-            main.x_axis.number_format = cat_fmt
-        if chart.kind == "bar":  # horizontal bars: first category on top, as in the table
-            main.x_axis.scaling.orientation = "maxMin"
-        if chart.y_title:
-            main.y_axis.title = chart.y_title
-        main.x_axis.delete = False
-        main.y_axis.delete = False
-        main.x_axis.axPos = "l" if chart.kind == "bar" else "b"
-        main.y_axis.axPos = "b" if chart.kind == "bar" else "l"
-
-    main.title = chart.title
-    main.legend.position = "b"
-    main.width = chart.width_cols * CM_PER_COL
-    main.height = chart.height_rows * CM_PER_ROW
-    ws.add_chart(main, f"{get_column_letter(chart.col + 1)}{chart.row + 1}")
 
 
 # --------------------------------------------------------------------------- cells

@@ -21,6 +21,7 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
+from ..i18n import normalize_locale
 from ..progress import SILENT, Progress
 from ..xlsx.text import TextChanges
 from .cells import (
@@ -30,12 +31,15 @@ from .cells import (
     axis_format,
     cell_value,
     column_axis_format,
+    empty_label,
     looks_like_formula,
+    right_aligned,
     scale_columns,
-    value_width,
-    widen,
+    sheet_widths,
+    traffic_formulas,
 )
-from .model import Chart, Report, Sheet, Table
+from .model import FILLS, ROW_POINTS, Chart, Report, Sheet, Table
+from .pages import paginate
 
 __all__ = ["render_package"]
 
@@ -45,8 +49,9 @@ _HEADER = {"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F3864", "patter
 _BORDER = {"border": 1, "border_color": "#BFBFBF"}
 _TEXT = {"title": {"font_size": 16, "bold": True},
          "subtitle": {"font_size": 11, "font_color": _GREY},
+         "heading": {"font_size": 11, "bold": True},
          "note": {"font_size": 9, "font_color": _GREY}}
-_FILLS = {"green": "#C6EFCE", "amber": "#FFE699", "red": "#F8CBAD"}
+_FILLS = FILLS
 _PX_PER_CM = 96 / 2.54
 _PADDING = 5 / 7
 
@@ -127,7 +132,7 @@ def render_package(report: Report, names: list[str], changes: TextChanges | None
         if i == 0:
             ws.activate()
     if not report.sheets:
-        wb.add_worksheet(NO_DATA["ja" if report.locale.startswith("ja") else "en"])
+        wb.add_worksheet(NO_DATA[normalize_locale(report.locale)])
     wb.close()
     return buf.getvalue()
 
@@ -135,12 +140,20 @@ def render_package(report: Report, names: list[str], changes: TextChanges | None
 def _render_sheet(wb: Any, ws: Any, name: str, sheet: Sheet, report: Report,
                   formats: _Formats, changes: TextChanges) -> None:
     cells = _SheetCells(changes)
-    widths: dict[int, float] = {}
+    widths = sheet_widths(sheet)
+    ws.set_default_row(ROW_POINTS)
+    for row, height in sorted(sheet.row_points().items()):
+        ws.set_row(row, height)
     for text in sheet.texts:
         for i, line in enumerate(text.lines):
             cells.put(text.row + i, text.col, line, **_TEXT.get(text.style, _TEXT["note"]))
+    for legend in sheet.legends:
+        cells.put(legend.row, legend.col, legend.title, **_TEXT["note"])
+        for j, (fill, label) in enumerate(legend.items):
+            cells.put(legend.row, legend.col + 1 + j, label, bg_color=_FILLS[fill], pattern=1,
+                      **_BORDER, font_size=9)
     for table in sheet.tables:
-        _table_cells(cells, table, report, widths)
+        _table_cells(cells, table, report)
     for col, width in sorted(widths.items()):
         # XlsxWriter stores a width as Excel shows it plus 5 pixels of padding; the model's
         # widths are stored widths (as openpyxl writes them)
@@ -152,18 +165,35 @@ def _render_sheet(wb: Any, ws: Any, name: str, sheet: Sheet, report: Report,
     for chart in sheet.charts:
         _chart(wb, ws, name, sheet, chart, report, changes)
     ws.set_zoom(90)
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)
+    _page_setup(ws, sheet, changes)
 
 
-def _table_cells(cells: _SheetCells, table: Table, report: Report,
-                 widths: dict[int, float]) -> None:
+def _page_setup(ws: Any, sheet: Sheet, changes: TextChanges) -> None:
+    """Print setup from the model (:class:`~kpi_xl.report.model.PageSetup`)."""
+    p = sheet.page if sheet.page.area is not None else paginate(sheet)
+    assert p.area is not None
+    if p.landscape:
+        ws.set_landscape()
+    ws.set_paper(p.paper)
+    ws.set_print_scale(p.scale)
+    left, right, top, bottom = p.margins
+    ws.set_margins(left=left, right=right, top=top, bottom=bottom)
+    if p.header:
+        ws.set_header(changes.clean(p.header), {"margin": p.header_margin})
+    if p.footer:
+        ws.set_footer(changes.clean(p.footer), {"margin": p.header_margin})
+    if p.title_rows:
+        ws.repeat_rows(0, p.title_rows - 1)
+    if p.breaks:
+        ws.set_h_pagebreaks(list(p.breaks))
+    ws.print_area(0, 0, p.area[0], p.area[1])
+
+
+def _table_cells(cells: _SheetCells, table: Table, report: Report) -> None:
     cells.put(table.row, table.col, table.title, bold=True)
     fixed = [c.number_format(report.currency) for c in table.columns]
     for j, column in enumerate(table.columns):
-        header = cells.put(table.header_row, table.col + j, column.header, **_HEADER,
-                           **_BORDER)
-        widen(widths, table.col + j, value_width(header or "", "text"))
+        cells.put(table.header_row, table.col + j, column.header, **_HEADER, **_BORDER)
     for i, values in enumerate(table.rows):
         r = table.first_data_row + i
         for j, column in enumerate(table.columns):
@@ -172,19 +202,19 @@ def _table_cells(cells: _SheetCells, table: Table, report: Report,
             props = dict(_BORDER)
             if fmt != "General":
                 props["num_format"] = fmt
-            value = cells.put(r, table.col + j, values[j] if j < len(values) else None,
-                              **props)
-            widen(widths, table.col + j, value_width(value, column.fmt))
+            if right_aligned(table, j, values):
+                props["align"] = "right"
+            cells.put(r, table.col + j, values[j] if j < len(values) else None, **props)
     if not table.rows:
-        label = NO_DATA["ja" if report.locale.lower().startswith("ja") else "en"]
+        label = empty_label(table, report.locale)
         for j in range(len(table.columns)):
             if j == 0:
                 cells.put(table.first_data_row, table.col, label, **_BORDER,
                           **_TEXT["note"])
             else:
                 cells.put(table.first_data_row, table.col + j, None, **_BORDER)
-    if table.note:
-        cells.put(table.first_data_row + max(len(table.rows), 1), table.col, table.note,
+    for i, line in enumerate(table.note_lines):
+        cells.put(table.first_data_row + max(len(table.rows), 1) + i, table.col, line,
                   **_TEXT["note"])
 
 
@@ -196,7 +226,14 @@ def _conditional(ws: Any, table: Table, cond: Any, formats: _Formats) -> None:
     if not table.rows:
         return
     first, last = table.first_data_row, table.first_data_row + len(table.rows) - 1
-    if cond.kind == "traffic":
+    if cond.kind == "traffic" and cond.by:
+        c = table.column_index(cond.column)
+        ref = xl_rowcol_to_cell(first, table.column_index(cond.by), col_abs=True)
+        fill = {k: formats.fill(v) for k, v in _FILLS.items()}
+        for criteria, colour in traffic_formulas(ref, cond.low, cond.high):
+            ws.conditional_format(first, c, last, c, {"type": "formula", "criteria": criteria,
+                                                      "format": fill[colour]})
+    elif cond.kind == "traffic":
         c = table.column_index(cond.column)
         top = xl_rowcol_to_cell(first, c)
         fill = {k: formats.fill(v) for k, v in _FILLS.items()}
@@ -254,7 +291,10 @@ def _chart(wb: Any, ws: Any, name: str, sheet: Sheet, chart: Chart, report: Repo
                                        **extra))
             if secondary and main is not None:
                 fmt = column_axis_format(table, members[0].column, report.currency)
-                plot.set_y2_axis({"num_format": fmt} if fmt else {})
+                y2: dict[str, Any] = {"num_format": fmt} if fmt else {}
+                if chart.y2_title:
+                    y2["name"] = changes.clean(chart.y2_title)
+                plot.set_y2_axis(y2)
             if main is None:
                 main = plot
             else:
@@ -272,6 +312,10 @@ def _chart(wb: Any, ws: Any, name: str, sheet: Sheet, chart: Chart, report: Repo
             x_axis["num_format"] = cat_fmt
         if chart.kind == "bar":  # horizontal bars: first category on top, as in the table
             x_axis["reverse"] = True
+        if chart.every_category:
+            x_axis["interval_unit"] = 1
+        if chart.x_title:
+            x_axis["name"] = changes.clean(chart.x_title)
         if chart.kind == "bar":  # XlsxWriter's x axis of a bar chart is the value axis
             x_axis, y_axis = y_axis, x_axis
         main.set_y_axis(y_axis)

@@ -21,39 +21,38 @@ Rules shared with the file renderer:
 - one 2-D write per table (and per text block): each call crosses into Excel, so values are
   never written cell by cell.
 
-Differences from the file renderer (see :func:`render_book` for details): no zoom, print setup
-or pie data labels (no xlwings API); charts' titles, legend, axes, series types and markers,
-and real conditional formatting need xlwings ≥ 0.37.5 — with an older xlwings the charts keep
-Excel's defaults and the traffic lights are static fills computed from the same thresholds
-(colour scales are then left out).
+Printing: the print area (``sheet.page_setup.print_area``) and the fixed row heights the page
+breaks are computed for are set; xlwings has no API for orientation, paper, scale, print
+titles, header/footer or manual page breaks, so Excel's own page setup applies to those on
+the button's sheets (the file written by ``kpi-xl refresh`` has them all).
+
+Differences from the file renderer (see :func:`render_book` for details): no zoom, the print
+settings above, pie data labels or "label every category" (no xlwings API); charts' titles,
+legend, axes, series types and markers, and real conditional formatting need xlwings ≥
+0.37.5 — with an older xlwings the charts keep Excel's defaults and the traffic lights are
+static fills computed from the same thresholds (colour scales are then left out).
 """
 
 from __future__ import annotations
 
-import contextlib
-import inspect
 import re
-from collections.abc import Callable
 from typing import Any
 
 from ..progress import Progress
-from ..units import display_width
 
 # The value conversion and width rules are the file renderer's, so both targets agree.
 from .cells import FORMULA_PREFIXES as _FORMULA_PREFIXES
-from .cells import NO_DATA, axis_format
 from .cells import cell_value as _cell_value
+from .cells import empty_label, right_aligned, sheet_widths, traffic_formulas
 from .cells import scale_columns as _scale_columns
-from .cells import value_width as _value_width
-from .cells import widen as _widen
-from .model import Chart, Report, Sheet, Table, Text
+from .model import FILLS, ROW_POINTS, Legend, Report, Sheet, Table, Text
 from .naming import GENERATED_NAME, sheet_name
+from .pages import paginate
+from .xlwings_charts import CHART_TYPES, write_chart
+from .xlwings_util import address, attempt, columns_range, supports
 
 __all__ = ["CHART_TYPES", "excel_text", "generated_sheet_names", "render_book"]
 
-#: model chart kind → xlwings chart type
-CHART_TYPES = {"column": "column_clustered", "bar": "bar_clustered", "line": "line",
-               "pie": "pie", "doughnut": "doughnut"}
 
 _WHITE = (255, 255, 255)
 _GREY = (128, 128, 128)
@@ -61,13 +60,18 @@ _HEADER_FILL = (0x1F, 0x38, 0x64)
 _BORDER = (0xBF, 0xBF, 0xBF)
 _RED = (0xF8, 0xCB, 0xAD)
 _AMBER = (0xFF, 0xE6, 0x99)
-_GREEN = (0xC6, 0xEF, 0xCE)
+_GREEN = (0xC6, 0xEF, 0xCE)  # FILLS, as xlwings colours
 _SCALE = ("#F8696B", "#FFEB84", "#63BE7B")
 _TEXT_FONTS = {"title": {"size": 16, "bold": True}, "subtitle": {"size": 11, "color": _GREY},
-               "note": {"size": 9, "color": _GREY}}
-_POINTS_PER_CM = 72 / 2.54
-_CM_PER_COL = 1.7  # as the file renderer's chart sizes
-_CM_PER_ROW = 0.5
+               "heading": {"size": 11, "bold": True}, "note": {"size": 9, "color": _GREY}}
+
+
+def _rgb(hex_colour: str) -> tuple[int, int, int]:
+    h = hex_colour.lstrip("#")
+    return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
+
+
+_FILL_RGB = {k: _rgb(v) for k, v in FILLS.items()}
 
 _NUMBER_LIKE = re.compile(
     r"^\s*[(+\-]?\s*[¥$€£₩]?\s*[\d.,]+\s*(%|[eE][+\-]?\d+)?\s*\)?\s*$")
@@ -97,17 +101,6 @@ def excel_text(text: str) -> str:
 def _xl(value: Any) -> Any:
     value = _cell_value(value)
     return excel_text(value) if isinstance(value, str) else value
-
-
-def _supports(obj: Any, attr: str) -> bool:
-    """True if the xlwings class of ``obj`` has ``attr`` (checked on the class: no Excel call)."""
-    return hasattr(type(obj), attr)
-
-
-def _try(fn: Callable[[], Any]) -> None:
-    """Cosmetic settings a runtime may not implement must not fail the whole report."""
-    with contextlib.suppress(NotImplementedError, AttributeError):
-        fn()
 
 
 # --------------------------------------------------------------------------- generated sheets
@@ -180,15 +173,40 @@ def render_book(book: Any, report: Report, *,
 
 
 def _render_sheet(ws: Any, sheet: Sheet, report: Report) -> None:
-    widths: dict[int, float] = {}
+    widths = sheet_widths(sheet)
+    page = sheet.page if sheet.page.area is not None else paginate(sheet)
+    assert page.area is not None
+    last = max(page.area[0] + 1, sheet.next_row, 1)
+    if supports(ws.range((1, 1)), "row_height"):  # fixed heights: the page breaks hold
+        attempt(lambda: setattr(ws.range((1, 1), (last, 1)), "row_height", ROW_POINTS))
+        for row, height in sorted(sheet.row_points().items()):
+            attempt(lambda r=row, h=height: setattr(ws.range((r + 1, 1)), "row_height", h))
     for text in sheet.texts:
         _write_text(ws, text)
+    for legend in sheet.legends:
+        _write_legend(ws, legend)
     for table in sheet.tables:
-        _write_table(ws, table, report, widths)
+        _write_table(ws, table, report)
     for col, width in sorted(widths.items()):
         ws.range((1, col + 1)).column_width = round(width, 1)
     for chart in sheet.charts:  # after the widths: a chart's position follows its anchor cell
-        _write_chart(ws, sheet, chart, report)
+        write_chart(ws, sheet, chart, report)
+    area = page.area
+    if supports(ws, "page_setup"):
+        attempt(lambda: setattr(ws.page_setup, "print_area",
+                             address(1, 1, area[0] + 1, area[1] + 1)))
+
+
+def _write_legend(ws: Any, legend: Legend) -> None:
+    r, c = legend.row + 1, legend.col + 1
+    row = ws.range((r, c), (r, c + len(legend.items)))
+    row.value = [[_xl(legend.title), *(_xl(text) for _, text in legend.items)]]
+    _font(ws.range((r, c)), size=9, color=_GREY)
+    for j, (fill, _) in enumerate(legend.items):
+        cell = ws.range((r, c + 1 + j))
+        cell.color = _FILL_RGB[fill]
+        _font(cell, size=9)
+        _borders(cell)
 
 
 def _font(rng: Any, size: float | None = None, bold: bool | None = None,
@@ -211,12 +229,12 @@ def _write_text(ws: Any, text: Text) -> None:
 
 
 def _borders(rng: Any) -> None:
-    if _supports(rng, "borders"):  # xlwings ≥ 0.37.1
-        _try(lambda: rng.borders.set("all", line_style="continuous", weight="thin",
+    if supports(rng, "borders"):  # xlwings ≥ 0.37.1
+        attempt(lambda: rng.borders.set("all", line_style="continuous", weight="thin",
                                      color=_BORDER))
 
 
-def _write_table(ws: Any, table: Table, report: Report, widths: dict[int, float]) -> None:
+def _write_table(ws: Any, table: Table, report: Report) -> None:
     r0, c0, ncol = table.row + 1, table.col + 1, len(table.columns)
     title = ws.range((r0, c0))
     title.value = _xl(table.title)
@@ -227,11 +245,9 @@ def _write_table(ws: Any, table: Table, report: Report, widths: dict[int, float]
     header.color = _HEADER_FILL
     _font(header, bold=True, color=_WHITE)
     header.wrap_text = True
-    if _supports(header, "vertical_alignment"):  # xlwings ≥ 0.37.3
-        _try(lambda: setattr(header, "vertical_alignment", "center"))
+    if supports(header, "vertical_alignment"):  # xlwings ≥ 0.37.3
+        attempt(lambda: setattr(header, "vertical_alignment", "center"))
     _borders(header)
-    for j, column in enumerate(table.columns):
-        _widen(widths, table.col + j, display_width(column.header) + 2)
 
     first = r0 + 2
     nrow = max(len(table.rows), 1)
@@ -247,18 +263,22 @@ def _write_table(ws: Any, table: Table, report: Report, widths: dict[int, float]
         values = []
         for row in table.rows:
             cells = [_cell_value(row[j] if j < len(row) else None) for j in range(ncol)]
-            for j, v in enumerate(cells):
-                _widen(widths, table.col + j, _value_width(v, table.columns[j].fmt))
             values.append([excel_text(v) if isinstance(v, str) else v for v in cells])
         body.value = values
+        for i, row in enumerate(table.rows):  # text in a column of numbers ("n/a: no data")
+            for j in range(ncol):
+                if right_aligned(table, j, row) and supports(body, "horizontal_alignment"):
+                    cell = ws.range((first + i, c0 + j))
+                    attempt(lambda c=cell: setattr(c, "horizontal_alignment", "right"))
     else:
-        label = NO_DATA["ja" if report.locale.lower().startswith("ja") else "en"]
+        label = empty_label(table, report.locale)
         body.value = [[label] + [None] * (ncol - 1)]
         _font(ws.range((first, c0)), size=9, color=_GREY)
     _borders(body)
-    if table.note:
-        note = ws.range((first + nrow, c0))
-        note.value = _xl(table.note)
+    lines = table.note_lines
+    if lines:  # one write for the note's lines
+        note = ws.range((first + nrow, c0), (first + nrow + len(lines) - 1, c0))
+        note.value = [[_xl(line)] for line in lines]
         _font(note, size=9, color=_GREY)
 
     for cond in table.conditional:
@@ -279,48 +299,33 @@ def _auto_formats(ws: Any, table: Table, j: int, first: int, currency: str) -> N
 # --------------------------------------------------------------------------- conditional
 
 
-def _column_runs(cols: list[int]) -> list[tuple[int, int]]:
-    runs: list[tuple[int, int]] = []
-    for c in sorted(set(cols)):
-        if runs and runs[-1][1] == c - 1:
-            runs[-1] = (runs[-1][0], c)
-        else:
-            runs.append((c, c))
-    return runs
-
-
-def _address(row1: int, col1: int, row2: int, col2: int) -> str:
-    """A1 address of 1-based cells (row1, col1):(row2, col2)."""
-    def cell(r: int, c: int) -> str:
-        letters = ""
-        while c:
-            c, rem = divmod(c - 1, 26)
-            letters = chr(65 + rem) + letters
-        return f"{letters}{r}"
-    a, b = cell(row1, col1), cell(row2, col2)
-    return a if a == b else f"{a}:{b}"
-
-
-def _columns_range(ws: Any, cols: list[int], row1: int, row2: int) -> Any:
-    """One Range over 0-based columns ``cols`` (a multi-area range when not contiguous)."""
-    runs = _column_runs(cols)
-    if len(runs) == 1:
-        a, b = runs[0]
-        return ws.range((row1, a + 1), (row2, b + 1))
-    return ws.range(",".join(_address(row1, a + 1, row2, b + 1) for a, b in runs))
-
-
 def _write_conditional(ws: Any, table: Table, cond: Any) -> None:
     if not table.rows:
         return
     first, last = table.first_data_row + 1, table.first_data_row + len(table.rows)
-    if cond.kind == "traffic":
+    if cond.kind == "traffic" and cond.by:
+        col = table.column_index(cond.column)
+        by = table.column_index(cond.by)
+        rng = ws.range((first, col + 1), (last, col + 1))
+        if supports(rng, "conditional_formats"):  # xlwings ≥ 0.37.5: real rules
+            ref = "$" + address(first, by + 1, first, by + 1)
+            for formula, colour in traffic_formulas(ref, cond.low, cond.high):
+                rng.conditional_formats.add_custom(formula, fill_color=_FILL_RGB[colour])
+            return
+        j = by - table.col  # older xlwings: static fills from the pace of each row
+        for i, row in enumerate(table.rows):
+            v = _cell_value(row[j] if j < len(row) else None)
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                continue
+            fill = _GREEN if v >= cond.high else _AMBER if v >= cond.low else _RED
+            ws.range((first + i, col + 1)).color = fill
+    elif cond.kind == "traffic":
         col = table.column_index(cond.column)
         rng = ws.range((first, col + 1), (last, col + 1))
-        if _supports(rng, "conditional_formats"):  # xlwings ≥ 0.37.5: real rules
+        if supports(rng, "conditional_formats"):  # xlwings ≥ 0.37.5: real rules
             cf = rng.conditional_formats
             # blank cells (undefined rates) stay unformatted rather than red
-            cf.add_custom(f"=ISBLANK({_address(first, col + 1, first, col + 1)})",
+            cf.add_custom(f"=ISBLANK({address(first, col + 1, first, col + 1)})",
                           stop_if_true=True)
             cf.add_cell_value("greater_than_or_equal", cond.high, fill_color=_GREEN)
             cf.add_cell_value("between", cond.low, cond.high, fill_color=_AMBER)
@@ -338,98 +343,8 @@ def _write_conditional(ws: Any, table: Table, cond: Any) -> None:
         cols = _scale_columns(table, cond)
         if not cols:
             return
-        rng = _columns_range(ws, cols, first, last)
-        if _supports(rng, "conditional_formats"):
+        rng = columns_range(ws, cols, first, last)
+        if supports(rng, "conditional_formats"):
             rng.conditional_formats.add_color_scale(list(_SCALE))
     else:
         raise ValueError(f"unknown conditional format kind {cond.kind!r}")
-
-
-# --------------------------------------------------------------------------- charts
-
-
-def _series_kinds(chart: Chart) -> tuple[list[tuple[Any, str, bool]], str]:
-    """(series, kind, secondary) in source order and the chart's main kind, as the file
-    renderer groups them (bars first, then primary lines, then secondary lines)."""
-    if chart.kind in ("pie", "doughnut"):
-        series = chart.series[:1] if chart.kind == "pie" else chart.series
-        return [(s, chart.kind, False) for s in series], chart.kind
-    grouped = chart.plot_groups()  # the same grouping as the file renderer
-    kind_of = {id(s): (k, sec) for k, sec, members in grouped for s in members}
-    out = [(s, *kind_of[id(s)]) for s in chart.series]  # source order, as written
-    main_kind, first_group = grouped[0][0], grouped[0][:2]
-    # a secondary axis only for a group that is not the main one
-    out = [(s, k, sec and (k, sec) != first_group) for s, k, sec in out]
-    return out, main_kind
-
-
-def _write_chart(ws: Any, sheet: Sheet, chart: Chart, report: Report) -> None:
-    table = sheet.table(chart.table)
-    if not table.rows or not chart.series:
-        return  # never a chart over empty ranges
-    header = table.header_row + 1
-    first, last = table.first_data_row + 1, table.first_data_row + len(table.rows)
-    series, main_kind = _series_kinds(chart)
-    by_col = {table.column_index(s.column): (s, k, sec) for s, k, sec in series}
-    cols = sorted(by_col)
-    cat_col = table.column_index(chart.category)
-
-    anchor = ws.range((chart.row + 1, chart.col + 1))
-    xl_chart = ws.charts.add(anchor.left, anchor.top, chart.width_cols * _CM_PER_COL *
-                             _POINTS_PER_CM, chart.height_rows * _CM_PER_ROW * _POINTS_PER_CM)
-    explicit_x = _supports(xl_chart, "set_x_axis_values")
-    source = _columns_range(ws, cols if explicit_x else [cat_col, *cols], header, last)
-    xl_chart.chart_type = CHART_TYPES[main_kind]
-    if "plot_by" in inspect.signature(type(xl_chart).set_source_data).parameters:
-        xl_chart.set_source_data(source, plot_by="columns")  # xlwings ≥ 0.37.3
-    else:
-        xl_chart.set_source_data(source)
-    if explicit_x:
-        xl_chart.set_x_axis_values(ws.range((first, cat_col + 1), (last, cat_col + 1)))
-    _decorate_chart(xl_chart, chart, table, [by_col[c] for c in cols], main_kind, report)
-
-
-def _decorate_chart(xl_chart: Any, chart: Chart, table: Table, series: list, main_kind: str,
-                    report: Report) -> None:
-    """Title, legend, series types, markers and axes (xlwings ≥ 0.37.3 / 0.37.5)."""
-    if _supports(xl_chart, "title"):
-        _try(lambda: setattr(xl_chart, "title", chart.title))
-    if _supports(xl_chart, "legend"):
-        _try(lambda: setattr(xl_chart.legend, "position", "bottom"))
-    if not _supports(xl_chart, "series") or chart.kind in ("pie", "doughnut"):
-        return
-
-    def column_fmt(key: str) -> str | None:
-        for c in table.columns:
-            if c.key == key:
-                return axis_format(c.fmt, report.currency)
-        return None
-
-    for xs, (_, kind, secondary) in zip(xl_chart.series, series, strict=False):
-        if kind != main_kind:
-            xs.chart_type = CHART_TYPES[kind]
-        if secondary:
-            xs.axis_group = "secondary"
-        if kind == "line":
-            xs.marker_style = "circle"  # isolated points (gaps) stay visible
-            xs.marker_size = 5
-    # axis formats from the first series (model order) on each axis, as the file renderer
-    main_series = [s for s, k, sec in series if k == main_kind and not sec]
-    secondary_series = [s for s, _, sec in series if sec]
-    order = {id(s): i for i, s in enumerate(chart.series)}
-    main_series.sort(key=lambda s: order[id(s)])
-    secondary_series.sort(key=lambda s: order[id(s)])
-    secondary_fmt = column_fmt(secondary_series[0].column) if secondary_series else None
-    fmt = axis_format(chart.y_format, report.currency) or (
-        column_fmt(main_series[0].column) if main_series else None)
-    if fmt:
-        xl_chart.value_axis.number_format = fmt
-    if chart.y_title:
-        xl_chart.value_axis.title = chart.y_title
-    if secondary_fmt:
-        _try(lambda: setattr(xl_chart.secondary_value_axis, "number_format", secondary_fmt))
-    cat_fmt = column_fmt(chart.category)
-    if cat_fmt:
-        xl_chart.category_axis.number_format = cat_fmt
-    if main_kind == "bar":  # horizontal bars: first category on top, as in the table
-        xl_chart.category_axis.reverse_order = True

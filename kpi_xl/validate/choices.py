@@ -1,4 +1,5 @@
-"""Columns whose values come from a list: status, stage, activity type, target metric.
+"""Columns whose values come from a list: status, stage, forecast category, activity type,
+target metric.
 
 Each distinct value is mapped once, after the user's aliases, through the built-in variants
 (:data:`kpi_xl.schema.STAGE_ALIASES`, :data:`kpi_xl.schema.ACTIVITY_ALIASES`, the metric
@@ -12,8 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..i18n import text
 from ..metrics.actuals import canonical_metric, metric_def, metric_names
-from ..schema import activity_label, stage_label
+from ..schema import (
+    FORECAST_ALIASES,
+    FORECAST_CATEGORIES,
+    activity_label,
+    normalize_header,
+    stage_label,
+)
 from ..settings import Settings
 from .aliases import Aliases
 from .codes import map_codes
@@ -72,6 +80,13 @@ def resolve_choices(tables: dict[str, Table], st: Settings, aliases: Aliases,
              status_extra, col)
         _map(opp, "stage", stage_key, aliases, "stage", "msg.unknown.stage", stage_shown,
              stage_extra, col)
+        cats = {normalize_header(a): k for k in FORECAST_CATEGORIES
+                for a in (k, *FORECAST_ALIASES[k], text(f"forecast.{k}", "ja"),
+                          text(f"forecast.{k}", "en"))}
+        _map(opp, "forecast_category", lambda v: cats.get(normalize_header(v)), aliases,
+             "forecast_category", "msg.unknown.forecast_category",
+             [text(f"forecast.{k}", loc) for k in FORECAST_CATEGORIES],
+             [text(f"forecast.{k}", other) for k in FORECAST_CATEGORIES], col)
         if "stage" in opp.frame:  # a lost deal's stage is where it stopped: not kept
             opp.frame["stage"], _, _ = map_codes(opp.frame["stage"],
                                                  lambda v: (None if v == "lost" else v, None))

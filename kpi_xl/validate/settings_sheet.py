@@ -28,6 +28,7 @@ from ..schema import (
     table_spec,
 )
 from ..settings import (
+    AMOUNT_UNITS,
     CHURN_DEFINITIONS,
     CONVERSION_BASES,
     NRR_BASELINES,
@@ -49,6 +50,12 @@ _CHOICES = {"win_rate_definition": WIN_RATE_DEFINITIONS, "conversion_basis": CON
 _LOCALES = {"ja": "ja", "日本語": "ja", "japanese": "ja", "jp": "ja", "en": "en", "english": "en",
             "英語": "en"}
 DEFAULT_ACTIVITY = ("call", "visit", "meeting", "email", "proposal")
+_UNITS = {"auto": "auto", "自動": "auto", "1": "one", "one": "one", "円": "one", "yen": "one",
+          "1円": "one", "千": "thousand", "千円": "thousand", "thousand": "thousand",
+          "thousands": "thousand", "k": "thousand", "万": "ten_thousand", "万円": "ten_thousand",
+          "tenthousand": "ten_thousand", "tenthousands": "ten_thousand", "百万": "million",
+          "百万円": "million", "million": "million", "millions": "million", "m": "million",
+          "mn": "million"}
 
 
 def split_list(text: str) -> list[str]:
@@ -124,6 +131,27 @@ def _share(v: object) -> float | None:
     return None if pd.isna(x) else float(x) / (100 if pct else 1)
 
 
+def _probabilities(text: str, shown: str, col: Collector, stages: tuple[str, ...]):
+    """``提案:40%、クロージング:70%`` → ((stage key, 0.4), …) or a problem naming the parts
+    that are not a stage of ``stages`` (but the won one) with a share 0–100 %."""
+    out, bad = [], []
+    for part in split_list(text):
+        m = re.fullmatch(r"(.+?)\s*[:=]\s*(.+)|(.+?)\s+([\d.]+\s*%?)", part)
+        name, value = ((m.group(1), m.group(2)) if m and m.group(1) else
+                       (m.group(3), m.group(4)) if m else (part, ""))
+        key = stage_keys([name.strip()])[0]
+        p = _share(value) if value else None
+        if key not in stages[:-1] or p is None or not 0 <= p <= 1:
+            bad.append(part)
+        else:
+            out.append((key, p))
+    if bad or not out:
+        return None, (col.t("msg.setting.probabilities", setting=shown,
+                            values=col.t("list.sep").join(bad) or text),
+                      col.t("hint.setting.probabilities"))
+    return tuple(dict(out).items()), None
+
+
 def _value(name: str, v: object, shown: str, col: Collector, stages: tuple[str, ...]):
     """(value, None) or (None, (problem, hint)) for one setting."""
     text = str(v).strip()
@@ -137,7 +165,16 @@ def _value(name: str, v: object, shown: str, col: Collector, stages: tuple[str, 
         if n is None or n < 1:
             return None, (col.t("msg.setting.whole", setting=shown, minimum=1), "")
         return n, None
-    if name in ("at_risk_interval_factor", "at_risk_drop"):
+    if name == "amount_unit":
+        unit = _UNITS.get(normalize_header(text))
+        if unit is None:
+            return None, (col.t("msg.setting.choice", setting=shown),
+                          col.t("hint.choices", choices="自動 / 円 / 千円 / 万円 / 百万円 / "
+                                + " / ".join(AMOUNT_UNITS)))
+        return unit, None
+    if name == "stage_probabilities":
+        return _probabilities(text, shown, col, stages)
+    if name in ("at_risk_interval_factor", "at_risk_drop", "stall_factor"):
         x = _share(v) if name == "at_risk_drop" else _share(re.sub("倍$", "", text))
         if x is None or not math.isfinite(x):
             return None, (col.t("msg.setting.number", setting=shown), "")

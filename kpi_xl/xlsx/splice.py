@@ -245,6 +245,18 @@ def import_sheets(plan: SplicePlan, gen: Package, xf_map: dict, dxf_map: dict,
     return {k: rename[v] for k, v in sheet_parts.items()}, new_parts, types
 
 
+def sheet_print_names(gen: Package, count: int) -> list[tuple[str, str, int]]:
+    """The print area and print titles the renderer gave each of its ``count`` sheets (the
+    sheet-scoped ``_xlnm.`` names of its ``workbook.xml``): (name, formula, sheet index)."""
+    out = []
+    for el in WorkbookPart(gen.xml(gen.main_part())).defined_names():
+        local = _int(el.get("localSheetId"))
+        name = el.get("name", "")
+        if local is not None and 0 <= local < count and name.startswith("_xlnm.Print_"):
+            out.append((name, el.text or "", local))
+    return out
+
+
 def _int(value: str | None) -> int | None:
     try:
         return int(value) if value not in (None, "") else None
@@ -253,9 +265,12 @@ def _int(value: str | None) -> int | None:
 
 
 def update_workbook(plan: SplicePlan, report: Report, names: list[str], position: int,
-                    targets: dict[str, str], select_new: bool) -> dict[str, str]:
+                    targets: dict[str, str], select_new: bool,
+                    printing: list[tuple[str, str, int]] = ()) -> dict[str, str]:
     """Step 6: sheets, defined names and views of ``workbook.xml``, and the workbook's
-    relationships. Returns {rId: new sheet part} of the relationships added."""
+    relationships. ``printing`` are the generated sheets' own names (print area and print
+    titles: name, formula, index in ``names``), placed on the sheets' new positions.
+    Returns {rId: new sheet part} of the relationships added."""
     wb, pkg = plan.workbook, plan.pkg
     rels = pkg.rels(plan.wb_part)
     for rid in plan.drop_rel_ids:
@@ -284,6 +299,8 @@ def update_workbook(plan: SplicePlan, report: Report, names: list[str], position
     for sheet, name in zip(report.sheets, names, strict=True):
         out.append(wb.new_defined_name(GENERATED_NAME, generated_value(sheet.kind),
                                        new_pos[name]))
+    for name, formula, index in printing:
+        out.append(wb.new_defined_name(name, formula, new_pos[names[index]]))
     wb.set_defined_names(out)
     for view in wb.views():
         active = _int(view.get("activeTab")) or 0
@@ -311,7 +328,8 @@ def splice_parts(plan: SplicePlan, report: Report, names: list[str], position: i
     styles_part, styles, xf_map, dxf_map = merge_styles(plan, gen)
     targets, new_parts, types = import_sheets(
         plan, gen, xf_map, dxf_map, names[0] if select_new and names else None)
-    update_workbook(plan, report, names, position, targets, select_new)
+    update_workbook(plan, report, names, position, targets, select_new,
+                    printing=sheet_print_names(gen, len(names)))
     ct = pkg.content_types
     for p in plan.removed_parts:
         ct.remove(p)

@@ -36,6 +36,102 @@ LABELS: dict[str, str] = {
     'def.opportunity': "a lead counts as an opportunity once it reaches '{stage}'",
     'def.new_customer': ('a customer is new at its first touch: the earliest of its start date, '
                          'first won deal and first order'),
+    # named choices, definition names and the figures' definitions -----------------------
+    'choice.closed': 'closed',
+    'choice.all': 'all',
+    'choice.cohort': 'cohort',
+    'choice.period': 'period',
+    'choice.active_at_start': 'active at start',
+    'choice.inclusive': 'inclusive',
+    'choice.year_over_year': 'year over year',
+    'choice.previous_period': 'previous period',
+    'choice.auto': 'auto',
+    'choice.won_deals': 'won deals',
+    'choice.orders': 'orders',
+    'defname.win_rate': 'Win rate',
+    'defname.conversion': 'Conversion',
+    'defname.churn': 'Logo churn',
+    'defname.nrr': 'NRR',
+    'defname.revenue': 'Revenue',
+    'defname.opportunity': 'Opportunity',
+    'defname.new_customer': 'New customer',
+    'defname.pace': 'Pace',
+    'defname.forecast': 'Landing (run rate)',
+    'defname.landing': 'Pipeline landing',
+    'defname.probability': 'Win probability',
+    'defname.stalled': 'Stalled deals',
+    'defname.comparison': 'YoY and MoM',
+    'defname.t12m': 'Trailing 12 months, moving annual total',
+    'defname.ranking': 'Activity ranking',
+    'defname.at_risk': 'At-risk customers',
+    'defname.cohort': 'Cohorts',
+    'defname.unit': 'Amount unit',
+    'defname.colours': 'Colours',
+    'def.pace': ("actual ÷ the target due by the as-of date; each month's target is phased by t"
+                 'he share of its business days elapsed (holidays and company days off excluded'
+                 ')'),
+    'def.forecast': ('actual ÷ business days elapsed × business days of the period (the pace so'
+                     ' far)'),
+    'def.landing': ('actual + Σ amount × win probability of its stage, over the open deals expe'
+                    'cted to close in the period. Commit landing = actual + commit; best-case l'
+                    'anding = actual + commit + best case'),
+    'def.probability': ('share won among the decided deals that reached the stage (all history '
+                        "up to the as-of date); the Settings sheet's stage probabilities replac"
+                        'e it, and a stage without history takes its place in the process ({def'
+                        'aults})'),
+    'def.probability_value': '{stage} {p} ({source})',
+    'def.stalled': ('open deals that have stayed in their stage more than {n} × the median days'
+                    ' deals spend in it, or that are past their expected close date'),
+    'def.comparison': ('this month from the 1st to the as-of date against the same days a year '
+                       'and a month earlier; a month before the data begins shows "n/a: no data'
+                       '", never 0%'),
+    'def.t12m': ('trailing 12 months = the year up to the as-of date; moving annual total = the'
+                 ' 12 months up to each month'),
+    'def.ranking': ('activities ÷ business days (period start to the as-of date); vs team media'
+                    'n = own ÷ the median of the active reps; activities per won deal over the '
+                    'trailing 12 months'),
+    'def.at_risk': ('active customers with any of: interval — no order for more than {factor} × t'
+                    'heir usual (median) interval; frequency — orders in the last 3 months at lea'
+                    'st {drop} below their 12-month level, a drop chance gives less than 5% of th'
+                    'e time; volume — amounts in the last 3 months and the 3 before at least {dro'
+                    'p} below their 12-month level, and lower than any quarter before the fall. T'
+                    'hresholds: at_risk_interval_factor, at_risk_drop on the Settings sheet. Reve'
+                    'nue at risk = 3 months at the 12-month level − the last 3 months'),
+    'def.cohort': ('customers grouped by the month of their first order. Retention = share orde'
+                   'ring in each later month; revenue index = revenue of each month with the fi'
+                   'rst month = 100. Customers from before the data ({n}) are in no cohort'),
+    'def.unit': 'amounts in tables and charts are in {unit} (Settings: amount_unit)',
+    'def.colours': ('achievement and pace cells are coloured by pace: green 100% or more, amber'
+                    ' 90–100%, red under 90%; pace counts business days, so mid-month cells are'
+                    ' not red merely for being mid-month'),
+    'note.comparisons': ('Trailing 12 months: {start} … {end}. Where the data begin later, "n/a: '
+                         'no data" (never 0%)'),
+    'note.landing': ('Left out: {undated} open deals without an expected close ({undated_amount'
+                     '}) and {overdue} past their expected close ({overdue_amount}; see stalled'
+                     ' deals)'),
+    'note.categories': ('Open deals expected to close in the period. Landing = actual + the amoun'
+                        'ts of this category and those above it (commit, best-case landing)'),
+    'note.stalled': ('{n} deals ({stalled} stuck in their stage, {overdue} past expected close)'
+                     '; stuck = over {factor} × the typical days in the stage'),
+    'note.ranking': ('Team median {median} activities / day. Colours: vs team median, green 100% '
+                     'or more, amber 80–100%, red under 80%. Activities per won deal: {start} … {'
+                     'end}'),
+    'note.at_risk_summary': ('{flagged} of {active} active customers (interval {interval}, freq'
+                             'uency {frequency}, volume {volume}; some for several reasons). Ru'
+                             'le: see the Definitions sheet'),
+    'note.vs_median': 'Colours: vs team median, green 100% or more, amber 80–100%, red under 80%',
+    'note.cohort_index': 'Index: first month = 100. Leaves out {n} customers from before the data',
+    'note.cohort_customers': 'Leaves out {n} customers from before the data',
+    'note.activity_trend': 'Own trend against the team median',
+    'why.no_pipeline': 'No deals yet: fill the Opportunities sheet',
+    'why.no_orders': 'No orders yet: fill the Orders sheet',
+    'why.no_activities': 'No activities yet: fill the Activities sheet',
+    'why.no_targets': 'No targets yet: fill the Targets sheet for achievement and pace',
+    'why.no_stalled': 'No deal is stalled',
+    'why.no_at_risk': 'No customer is at risk',
+    'why.no_open': 'No open deal is expected to close in this period',
+    'why.not_started': 'The period has not started yet',
+    'why.no_history': 'No month to compare with yet',
     # arguments and periods ---------------------------------------------------------------
     'arg.type': '{name} must be {expected}, not {value}',
     'arg.not_date': '{name} must be a date, not {value}',
@@ -45,10 +141,15 @@ LABELS: dict[str, str] = {
                        '2026年10月度), a calendar year (2026), a fiscal year (FY2026, FY26, '
                        '2026年度, 令和8年度), a quarter (FY2026Q1, Q1), a half (FY2026H2, 上期, '
                        'H1) or a range START..END (2026-04..2026-09, 2026-04-15..2026-05-20)'),
+    # forecast categories ----------------------------------------------------------------
+    'forecast.commit': 'Commit',
+    'forecast.best_case': 'Best case',
+    'forecast.pipeline': 'Pipeline',
+    'forecast.omitted': 'Omitted',
     # at-risk reasons ---------------------------------------------------------------------
     'risk.interval': 'no order for {days} days (usual interval {gap} days)',
-    'risk.volume': 'order volume down {drop} vs own 12-month baseline',
-    'risk.frequency': 'order frequency down {drop} vs own 12-month baseline',
+    'risk.volume': 'order volume down {drop} vs own 12-month level, two quarters running',
+    'risk.frequency': 'order frequency down {drop} vs own 12-month level',
     'risk.churned': 'churned',
     'pace.not_started': 'not started',
     'pace.no_business_day_elapsed_yet': 'no business day elapsed yet',
@@ -139,7 +240,7 @@ LABELS: dict[str, str] = {
     'col.gain': 'gain / month',
     'col.rank': 'rank',
     'driver.leads_per_month': 'Leads per month',
-    'driver.conversion': 'Lead → opportunity conversion',
+    'driver.conversion': 'Lead → opportunity',
     'driver.win_rate': 'Win rate (opportunities)',
     'driver.avg_deal_size': 'Average deal size',
 }

@@ -129,6 +129,7 @@ LABELS: dict[str, str] = {
     'msg.unknown.opportunity': 'unknown opportunity',
     'msg.unknown.status': 'unknown status',
     'msg.unknown.stage': 'unknown stage',
+    'msg.unknown.forecast_category': 'unknown forecast category',
     'msg.unknown.activity_type': 'unknown activity type',
     'msg.unknown.metric': 'unknown metric',
     'hint.did_you_mean': "did you mean '{choice}'?",
@@ -179,6 +180,9 @@ LABELS: dict[str, str] = {
     'msg.setting.dates': "'{setting}' holds values that are not dates ({values})",
     'msg.setting.twice': "'{setting}' is set twice with different values (see row {row})",
     'hint.setting.twice': 'keep one row',
+    'msg.setting.probabilities': ("'{setting}' takes stage:probability pairs separated by "
+                                  "commas (not readable: {values})"),
+    'hint.setting.probabilities': 'e.g. hearing:10%, proposal:30%, closing:60% (not the won stage)',
     'msg.setting.invalid': 'invalid settings: {detail}',
     'msg.alias.column': 'not a column aliases apply to',
     'msg.alias.conflict': 'the same value as typed means two different things',
@@ -194,5 +198,6 @@ LABELS: dict[str, str] = {
     'api.expected.whole': 'a whole number ≥ 1',
     'api.expected.optional_whole': 'None or a whole number ≥ 1',
     'api.expected.number': 'a finite number',
+    'api.expected.pairs': 'a tuple of (stage, probability 0–1) pairs',
     'api.expected.names': 'a tuple of non-empty names',
 }

@@ -129,6 +129,7 @@ LABELS: dict[str, str] = {
     'msg.unknown.opportunity': '商談シートにない商談IDです',
     'msg.unknown.status': '状態として読めません',
     'msg.unknown.stage': 'ステージとして読めません',
+    'msg.unknown.forecast_category': 'ヨミ区分として読めません',
     'msg.unknown.activity_type': '活動種別として読めません',
     'msg.unknown.metric': '指標として読めません',
     'hint.did_you_mean': '「{choice}」のことですか?',
@@ -178,6 +179,10 @@ LABELS: dict[str, str] = {
     'msg.setting.dates': '「{setting}」に日付として読めない値があります（{values}）',
     'msg.setting.twice': '「{setting}」が2回、別の値で設定されています（{row}行目も参照）',
     'hint.setting.twice': '1行だけにしてください',
+    'msg.setting.probabilities': ('「{setting}」は「ステージ:確率」をカンマ区切りで入力してください'
+                                  '（読めない部分: {values}）'),
+    'hint.setting.probabilities': ('例: 情報収集:10%、提案:30%、クロージング:60%'
+                                   '（受注ステージは不要）'),
     'msg.setting.invalid': '設定が正しくありません: {detail}',
     'msg.alias.column': '対象列として読めません',
     'msg.alias.conflict': '同じ入力値に別の正式な値が登録されています',
@@ -196,5 +201,6 @@ LABELS: dict[str, str] = {
     'api.expected.whole': '1以上の整数',
     'api.expected.optional_whole': 'None か1以上の整数',
     'api.expected.number': '有限の数値',
+    'api.expected.pairs': '(ステージ, 0〜1の確率) のタプルのタプル',
     'api.expected.names': '空でない名前のタプル',
 }
