@@ -10,7 +10,8 @@ import pytest
 
 from kpi_xl.dataset import TABLE_NAMES, conform, make_dataset
 from kpi_xl.demo import DATA_DIR, build, demo_frames, demo_roles, generate, write_csv
-from kpi_xl.demo.generator import DEFAULT_END, LEAVER, SUCCESSOR
+from kpi_xl.demo.generator import DEFAULT_END
+from kpi_xl.demo.story import LEAVER, SUCCESSOR
 from kpi_xl.schema import CONFIG_TABLES, TABLES, table_spec
 from kpi_xl.settings import Settings
 
