@@ -53,6 +53,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from ..errors import ConfigError, InputError
+from ..i18n import catalog
 from ..i18n import text as _text
 from ..metric_registry import canonical_metric, metric_def, metric_names
 from ..report.cells import looks_like_formula
@@ -104,7 +105,7 @@ INPUT_TABLES: tuple[str, ...] = ("reps", "targets", "activities", "opportunities
 METRIC_NAMES: tuple[str, ...] = ("revenue", "new_customers", "leads", "opportunities",
                                  "won_deals", "visits", "calls", "meetings", "emails",
                                  "proposals", "activities", "orders", "order_amount")
-BUTTON_CAPTIONS = {"ja": "担当者別シートを作成 / Generate rep tabs", "en": "Generate rep tabs"}
+BUTTON_CAPTIONS = {loc: _text("template.button_caption", loc) for loc in LOCALES}
 BUTTON_MACRO = "SampleCall"
 QUICKSTART_WORKBOOK = "quickstart_standalone.xlsm"
 CONFIG_SHEET = "xlwings.conf"
@@ -123,176 +124,6 @@ DATE_FORMAT = "yyyy-mm-dd"
 INT_FORMAT = "#,##0"
 TABLE_STYLE = "Table Style Medium 2"
 
-_HOWTO = {"ja": "使い方", "en": "How to use"}
-_TEXT = {
-    "ja": {
-        "title": "営業KPIレポート 入力テンプレート",
-        "purpose_h": "目的",
-        "purpose": "担当者・目標・営業活動・商談・顧客・受注のデータをこのブックに入力すると、"
-                   "kpi-xl が目標達成率・ペース・ファネル転換率・受注率・離反などの KPI "
-                   "レポートを作成します。指標の定義は「設定」シートで選べます。",
-        "steps_h": "手順",
-        "steps": (
-            ("1. テンプレート", "このブックをコピーして使います。シート名と表の見出しは変更"
-                             "しないでください（行は追加・削除できます）。"),
-            ("2. 入力", "まず「設定」と「担当者」を入力し、次に各シートの表に 1 件 1 行で入力"
-                       "します。表の下の行に入力すると表が自動で広がります。担当者・状態・"
-                       "ステージ・活動種別・指標はドロップダウンから選べます。"),
-            ("3. 更新", "コマンド `kpi-xl refresh BOOK`（BOOK = このファイル）を実行するか、"
-                       "下のボタンを押すと、レポートのシートが作成・更新されます。"),
-        ),
-        "step3_no_macro": "コマンド `kpi-xl refresh BOOK`（BOOK = このファイル）を実行すると、"
-                          "レポートのシートが作成・更新されます（マクロ版の .xlsm では"
-                          "ボタンでも実行できます）。",
-        "button_note": "ボタンは Windows / Mac の Excel で動きます（Python と xlwings が必要）。"
-                       "ブックと同じフォルダにある、ブックと同じ名前の .py ファイルを実行します。"
-                       "ブック名を変えたら .py ファイルの名前も合わせてください。",
-        "inputs_h": "入力シート",
-        "outputs_h": "更新で作成されるシート",
-        "outputs": (
-            ("ダッシュボード", "全体の KPI（達成率・ペース・ファネル・受注率・売上推移）"),
-            ("担当者ごとのシート", "担当者 1 人につき 1 シート（シート名 = 担当者名）"),
-            ("離反分析", "離反した顧客・注意が必要な顧客と離反率"),
-            ("外部要因", "「外部要因」シートにデータがある場合のみ: 外部要因と業績の推移"),
-        ),
-        "settings_h": ("", "", "説明"),
-        "aliases_h": "表記ゆれ（読み替え）",
-        "aliases": "社内でよく使う別の書き方を登録すると、その値として読み取ります。設定シートの"
-                   "「表記ゆれ」表に 1 行ずつ「入力値」（実際に入力される書き方）と「正式な値」"
-                   "（担当者シートの担当者名、顧客IDまたは顧客名、ドロップダウンの値など）を入力"
-                   "します。「対象列」（担当者、チーム、顧客、商品、セグメント、流入経路、状態、"
-                   "ステージ、活動種別、指標）を入れるとその列だけに、空欄ならすべての列に使います。"
-                   "全角・半角、大文字・小文字、スペースの違いは登録しなくても同じ値とみなします。"
-                   "ＴＥＬ・架電（電話）、往訪（訪問）、来社・面談（打合せ）、受注済み・成約（受注）、"
-                   "見送り（失注）、株式会社・(株)・㈱ の有無などはあらかじめ読み替えます。"
-                   "例: 入力値「青葉」→ 正式な値「株式会社青葉商事」、対象列「顧客」。",
-        "aliases_notes": ("実際に入力される書き方（例: 青葉、アポ電）",
-                          "読み替える値（担当者名、顧客ID/顧客名、ドロップダウンの値など）",
-                          "この列だけに使う場合の列名（空欄 = すべての列）"),
-        "lists_h": "ドロップダウンの選択肢",
-        "allowed": "選択肢",
-    },
-    "en": {
-        "title": "Sales KPI report — input template",
-        "purpose_h": "Purpose",
-        "purpose": "Type your reps, targets, sales activities, opportunities, customers and "
-                   "orders into this workbook; kpi-xl turns them into KPI reports (target "
-                   "achievement, pace, funnel conversion, win rate, churn…). The metric "
-                   "definitions are chosen on the Settings sheet.",
-        "steps_h": "Steps",
-        "steps": (
-            ("1. Template", "Work on a copy of this workbook. Do not rename the sheets or the "
-                            "table headers (adding and deleting rows is fine)."),
-            ("2. Fill", "Fill Settings and Reps first, then one row per record in each "
-                        "sheet's table. Typing below a table extends it. Rep, status, stage, "
-                        "activity type and metric have dropdowns."),
-            ("3. Refresh", "Run `kpi-xl refresh BOOK` (BOOK = this file) or press the button "
-                           "below: the report tabs are created or updated."),
-        ),
-        "step3_no_macro": "Run `kpi-xl refresh BOOK` (BOOK = this file): the report tabs are "
-                          "created or updated (the macro workbook, .xlsm, also has a button "
-                          "for it).",
-        "button_note": "The button works in desktop Excel on Windows and macOS (needs Python "
-                       "and xlwings). It runs the .py file named like this workbook in the same "
-                       "folder; rename both together.",
-        "inputs_h": "Input sheets",
-        "outputs_h": "Tabs a refresh generates",
-        "outputs": (
-            ("Dashboard", "Company KPIs: achievement, pace, funnel, win rate, revenue trend"),
-            ("One tab per rep", "One sheet per rep, named after the rep"),
-            ("Churn", "Churned and at-risk customers and the churn rate"),
-            ("External", "Only when the External sheet has data: outside factors next to "
-                         "the trends"),
-        ),
-        "settings_h": ("", "", "Description"),
-        "aliases_h": "Aliases (spelling variants)",
-        "aliases": "Spellings your office uses are read as the value they mean once listed in "
-                   "the Aliases table on the Settings sheet: one row per spelling, 'As typed' "
-                   "(how it is written) and 'Means' (a rep of the Reps sheet, a customer ID or "
-                   "name, a dropdown value …). 'Column' (Rep, Team, Customer, Product, "
-                   "Segment, Lead source, Status, Stage, Activity type, Metric) limits the row "
-                   "to that column; blank applies it everywhere. Full-/half-width, case and "
-                   "space differences need no row. Built in already: TEL / 架電 (call), 往訪 "
-                   "(visit), 来社 / 面談 (meeting), 受注済み / 成約 (won), 見送り (lost), company "
-                   "names with or without 株式会社 / (株) / ㈱ / Inc. Example: As typed 'Aoba' → "
-                   "Means 'Aoba Trading Co., Ltd.', Column 'Customer'.",
-        "aliases_notes": ("How the value is typed (e.g. Aoba, cold call)",
-                          "The value it means (a rep, a customer ID or name, a dropdown value)",
-                          "Limit to this column (blank = every column)"),
-        "lists_h": "Dropdown lists",
-        "allowed": "Allowed",
-    },
-}
-_TABLE_DESCRIPTIONS_JA = {
-    "settings": "期首月・通貨・ステージ・指標の定義などの設定（キーと値）。",
-    "reps": "担当者 1 人につき 1 行。",
-    "targets": "担当者またはチームごとの月次目標（担当者・チームのどちらかを入力）。",
-    "activities": "電話・訪問・面談・メール・提案などの活動 1 件につき 1 行。",
-    "opportunities": "リード／商談 1 件につき 1 行。各ステージに到達した日付も入力します。",
-    "stage_history": "縦持ち形式: 商談がステージに到達するたびに 1 行（商談シートのステージ日付の"
-                     "代わりに使えます）。",
-    "customers": "顧客 1 社につき 1 行。",
-    "orders": "顧客の受注（明細）1 件につき 1 行。",
-    "external": "原材料価格や競合の動きなどの外部要因。推移グラフの横に表示します。",
-}
-_SETTING_DESCRIPTIONS: dict[str, tuple[str, str]] = {
-    "fiscal_year_start": ("Month the fiscal year starts, 1-12 (4 = April).",
-                          "期首月（1〜12、4 = 4月始まり）。"),
-    "locale": ("Language of the reports: ja or en.", "レポートの言語: ja または en。"),
-    "currency": ("Currency code of all amounts (JPY, USD, EUR…).",
-                 "金額の通貨コード（JPY、USD、EUR など）。"),
-    "holiday_calendar": ("Public holidays for business-day counts: ISO country code (JP, US…) "
-                         "or none.", "営業日計算に使う祝日: 国コード（JP、US など）または none。"),
-    "custom_holidays": ("Company holidays, comma-separated dates yyyy-mm-dd (may be empty).",
-                        "会社独自の休日。yyyy-mm-dd 形式の日付をカンマ区切りで（空欄可）。"),
-    "stages": ("Process stages in order, comma-separated; the last one is the won stage. Each "
-               "stage but the last has a date column on the Opportunities sheet: rebuild the "
-               "template after changing them.",
-               "商談ステージを順にカンマ区切りで。最後が受注ステージです。最後以外のステージは"
-               "商談シートに日付列があるため、変更したらテンプレートを作り直してください。"),
-    "opportunity_stage": ("A lead counts as an opportunity once it reaches this stage (one of "
-                          "the stages).", "リードがこのステージに到達したら商談として数えます"
-                                          "（ステージのどれか）。"),
-    "activity_types": ("Activity types, comma-separated; the Activity type dropdown lists them.",
-                       "活動種別をカンマ区切りで。活動シートのドロップダウンに表示されます。"),
-    "win_rate_definition": ("How the win rate is computed.", "受注率の計算方法。"),
-    "conversion_basis": ("How stage-to-stage conversion is computed.",
-                         "ステージ間の転換率の計算方法。"),
-    "conversion_window_days": ("Count a conversion only if reached within this many days "
-                               "(empty = no limit).",
-                               "この日数以内に到達した場合のみ転換とみなします"
-                               "（空欄 = 制限なし）。"),
-    "churn_inactive_months": ("A customer churns after this many months without orders, or at "
-                              "its end date (at least 1).",
-                              "この月数受注がない顧客（または取引終了日を過ぎた顧客）を離反とみなします"
-                              "（1 以上）。"),
-    "churn_definition": ("How the churn rate is computed.", "離反率の計算方法。"),
-    "nrr_baseline": ("Baseline of the net revenue retention (NRR).",
-                     "売上維持率（NRR）の比較基準。"),
-    "revenue_basis": ("What counts as revenue.", "売上として数えるもの。"),
-    "at_risk_interval_factor": ("Flag a customer at risk when the time since its last order "
-                                "exceeds this multiple of its usual order interval.",
-                                "最後の受注からの期間が通常の受注間隔のこの倍数を超えたら"
-                                "注意顧客とします。"),
-    "at_risk_drop": ("Flag a customer at risk when its revenue drops by this share "
-                     "(0.3 = 30 %).", "売上がこの割合（0.3 = 30 %）以上減ったら注意顧客とします。"),
-    "stall_factor": ("A running deal is stalled once it has stayed in its stage more than this "
-                     "multiple of the usual (median) days in that stage (default 2).",
-                     "進行中の商談が、同じステージに通常（中央値）の日数のこの倍数を超えて留まると"
-                     "滞留案件とします（既定 2）。"),
-    "stage_probabilities": ("Win probability of each stage for the landing forecast, e.g. "
-                            "hearing:10%, proposal:30%, closing:60%; blank = measured from "
-                            "the won and lost deals.",
-                            "着地見込（ヨミ）に使うステージ別の受注確度。例: 情報収集:10%、"
-                            "提案:30%、クロージング:60%。空欄 = 受注・失注の実績から計算。"),
-    "amount_unit": ("Unit of amounts in the report tables and chart axes: auto, one, thousand, "
-                    "ten_thousand, million (円, 千円, 万円, 百万円).",
-                    "レポートの表とグラフの金額の単位: 自動、円、千円、万円、百万円。"),
-    "report_period": ("Period the reports show: blank = the month of the as-of date; all, "
-                      "2026-04, FY2026, 上期, H2, 2026-04..2026-09 …",
-                      "レポートの対象期間。空欄 = 基準日の月。all（全期間）、2026-04、2026年度、"
-                      "令和8年度、上期、下期、2026-04..2026-09 など。"),
-}
 _ALLOWED = {
     "win_rate_definition": WIN_RATE_DEFINITIONS,
     "conversion_basis": CONVERSION_BASES,
@@ -301,19 +132,6 @@ _ALLOWED = {
     "revenue_basis": REVENUE_BASES,
     "locale": {"ja": "日本語 / Japanese", "en": "English"},
 }
-_LIST_HEADERS = {
-    "kpi_activity_types": {"ja": "活動種別", "en": "Activity types"},
-    "kpi_statuses": {"ja": "状態", "en": "Statuses"},
-    "kpi_stages": {"ja": "ステージ", "en": "Stages"},
-    "kpi_stage_history_stages": {"ja": "ステージ（履歴）", "en": "Stages (history)"},
-    "kpi_metrics": {"ja": "指標", "en": "Metrics"},
-}
-_DV_MESSAGES = {
-    "ja": ("入力値の確認", "一覧にない値です。"),
-    "en": ("Check the value", "This value is not in the list."),
-}
-
-
 # --------------------------------------------------------------------------- names and helpers
 
 
@@ -330,7 +148,7 @@ def table_name(spec: TableSpec | str) -> str:
 
 
 def howto_sheet_name(locale: str) -> str:
-    return _HOWTO[_check_locale(locale)]
+    return _text("template.howto_sheet", _check_locale(locale))
 
 
 def sheet_names(locale: str, *, macro: bool = False) -> list[str]:
@@ -408,9 +226,8 @@ def _setting_value(settings: Settings, name: str, locale: str) -> str:
         return stage_label(value, locale)
     if name == "activity_types":
         return ",".join(activity_label(a, locale) for a in value)
-    if name == "amount_unit" and locale == "ja":
-        return {"auto": "自動", "one": "円", "thousand": "千円", "ten_thousand": "万円",
-                "million": "百万円"}[str(value)]
+    if name == "amount_unit":
+        return _text(f"template.amount_unit.{value}", locale)
     return _setting_text(value)
 
 
@@ -420,12 +237,12 @@ def _setting_key(field_name: str, locale: str) -> str:
 
 
 def _setting_description(field_name: str, locale: str) -> str:
-    en, ja = _SETTING_DESCRIPTIONS.get(field_name, ("", ""))
-    text = ja if locale == "ja" else en
+    key = f"template.setting.{field_name}"
+    text = _text(key, locale) if key in catalog(locale) else ""
     allowed = _ALLOWED.get(field_name)
     if allowed:
         choices = "; ".join(f"{k} — {v}" for k, v in allowed.items())
-        text = f"{text} {_TEXT[locale]['allowed']}: {choices}".strip()
+        text = f"{text} {_text('template.allowed', locale)}: {choices}".strip()
     return text
 
 
@@ -535,7 +352,6 @@ class _Builder:
         effective = {name: value for _, value, _, name in self.settings_rows if name}
         self.currency = effective.get("currency", settings.currency)
         self.activity_types = _split_list(effective.get("activity_types", ""))
-        self.t = _TEXT[locale]
         self.buffer = io.BytesIO()
         self.wb = xlsxwriter.Workbook(self.buffer, {"in_memory": True,
                                                     "strings_to_formulas": False,
@@ -552,6 +368,10 @@ class _Builder:
         if self.macro:
             ws.set_vba_name(f"Sheet{self.sheet_no}")
         return ws
+
+    def t(self, key: str) -> str:
+        """The template text ``key`` (``kpi_xl/i18n/*/template.py``) in the book's language."""
+        return _text(f"template.{key}", self.locale)
 
     def label(self, key: str) -> str:
         return stage_label(key, self.locale)
@@ -579,7 +399,7 @@ class _Builder:
     def build(self) -> pathlib.Path:
         wb = self.wb
         wb.set_properties({
-            "title": self.t["title"],
+            "title": self.t("title"),
             "subject": "kpi_xl input template",
             "author": "kpi_xl",
             "company": "",
@@ -608,19 +428,19 @@ class _Builder:
         t, f = self.t, self.f
         ws.set_column(0, 0, 24)
         ws.set_column(1, 1, 100)
-        ws.write_string(0, 0, t["title"], f.title)
+        ws.write_string(0, 0, t("title"), f.title)
         ws.set_row(0, 24)
         row = 2
-        ws.write_string(row, 0, t["purpose_h"], f.section)
+        ws.write_string(row, 0, t("purpose_h"), f.section)
         ws.merge_range(row + 1, 0, row + 1, 1, "", f.wrap)
-        ws.write_string(row + 1, 0, t["purpose"], f.wrap)
+        ws.write_string(row + 1, 0, t("purpose"), f.wrap)
         ws.set_row(row + 1, 36)
         row += 3
-        ws.write_string(row, 0, t["steps_h"], f.section)
+        ws.write_string(row, 0, t("steps_h"), f.section)
         row += 1
-        for i, (head, text) in enumerate(t["steps"]):
-            if i == len(t["steps"]) - 1 and not self.macro:
-                text = t["step3_no_macro"]
+        for i in (1, 2, 3):
+            head = t(f"step{i}_head")
+            text = t("step3_no_macro") if i == 3 and not self.macro else t(f"step{i}")
             ws.write_string(row, 0, head, f.label)
             ws.write_string(row, 1, text, f.wrap)
             ws.set_row(row, 32)
@@ -631,7 +451,7 @@ class _Builder:
                                       "caption": BUTTON_CAPTIONS[self.locale],
                                       "width": 280, "height": 36})
             row += 1
-            ws.write_string(row, 1, t["button_note"], f.wrap)
+            ws.write_string(row, 1, t("button_note"), f.wrap)
             ws.set_row(row, 32)
             row += 1
             ws.write_string(row, 1, _text("package.howto_macro_name", self.locale,
@@ -639,24 +459,23 @@ class _Builder:
             ws.set_row(row, 48)
             row += 1
         row += 1
-        ws.write_string(row, 0, t["inputs_h"], f.section)
+        ws.write_string(row, 0, t("inputs_h"), f.section)
         row += 1
         for name in ("settings", *INPUT_TABLES):
             spec = TABLES[name]
-            desc = (_TABLE_DESCRIPTIONS_JA.get(name, spec.description) if self.locale == "ja"
-                    else spec.description)
+            desc = t(f"table.{name}")
             ws.write_string(row, 0, spec.label(self.locale), f.label)
             ws.write_string(row, 1, desc, f.wrap)
             row += 1
         ws.write_string(row, 0, TABLES["aliases"].label(self.locale), f.label)
-        ws.write_string(row, 1, t["aliases"], f.wrap)
+        ws.write_string(row, 1, t("aliases"), f.wrap)
         ws.set_row(row, 96)
         row += 2
-        ws.write_string(row, 0, t["outputs_h"], f.section)
+        ws.write_string(row, 0, t("outputs_h"), f.section)
         row += 1
-        for name, desc in t["outputs"]:
-            ws.write_string(row, 0, name, f.label)
-            ws.write_string(row, 1, desc, f.wrap)
+        for i in (1, 2, 3, 4):
+            ws.write_string(row, 0, t(f"output{i}_head"), f.label)
+            ws.write_string(row, 1, t(f"output{i}"), f.wrap)
             row += 1
         ws.hide_gridlines(2)
         ws.set_landscape()
@@ -666,7 +485,7 @@ class _Builder:
         spec = TABLES["settings"]
         ws = self.add_sheet(spec.label(self.locale))
         f, loc = self.f, self.locale
-        headers = (*(c.label(self.locale) for c in spec.columns), self.t["settings_h"][2])
+        headers = (*(c.label(self.locale) for c in spec.columns), self.t("settings_description_h"))
         rows = self.settings_rows
         ws.add_table(0, 0, len(rows), 2, {
             "name": table_name(spec), "style": TABLE_STYLE,
@@ -697,7 +516,7 @@ class _Builder:
         ]
         for i, (name, values) in enumerate(lists):
             col = 4 + i
-            header = _LIST_HEADERS[name][loc]
+            header = self.t(f"list.{name}")
             ws.write_string(0, col, header, f.list_header)
             ws.set_column(col, col, max(display_width(header) + 2, 16), f.text)
             if values is None:
@@ -740,12 +559,13 @@ class _Builder:
         for r, values in enumerate(rows, start=1):
             for j, v in enumerate(values):
                 ws.write_string(r, first_col + j, v, f.text)
-        for j, (h, note) in enumerate(zip(headers, self.t["aliases_notes"], strict=True)):
+        notes = [self.t(f"aliases_note{i}") for i in (1, 2, 3)]
+        for j, (h, note) in enumerate(zip(headers, notes, strict=True)):
             ws.set_column(first_col + j, first_col + j, max(display_width(h) + 4, 22), f.text)
             # An input message (shown when the cell is selected) explains each column without
             # a comment's VML part.
             ws.data_validation(0, first_col + j, FORMAT_ROWS, first_col + j, {
-                "validate": "any", "input_title": self.t["aliases_h"][:32],
+                "validate": "any", "input_title": self.t("aliases_h")[:32],
                 "input_message": note[:255]})
 
     def input_sheet(self, name: str) -> None:
@@ -828,7 +648,7 @@ class _Builder:
 
     def validations(self, ws, spec: TableSpec, n: int) -> None:
         last = max(n, FORMAT_ROWS)
-        title, message = _DV_MESSAGES[self.locale]
+        title, message = self.t("dv_title"), self.t("dv_message")
         for j, c in enumerate(spec.columns):
             source, strict = None, True
             if c.name == "rep" and spec.name != "reps":
