@@ -30,7 +30,6 @@ from kpi_xl.excel.template import (
     METRIC_NAMES,
     build_bundled_templates,
     build_template,
-    display_width,
     quickstart_vba_project,
     sheet_names,
     table_name,
@@ -38,6 +37,7 @@ from kpi_xl.excel.template import (
 from kpi_xl.metrics.actuals import canonical_metric, metric_names
 from kpi_xl.schema import TABLES, normalize_header, table_spec
 from kpi_xl.settings import SETTING_KEYS, WIN_RATE_DEFINITIONS, Settings
+from kpi_xl.units import display_width
 from kpi_xl.validate import load
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
