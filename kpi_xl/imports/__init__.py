@@ -6,8 +6,9 @@
 ``kpi-xl refresh`` turns into the reports. The format is documented in ``docs/imports.md``.
 """
 
-from .engine import ImportReport, ImportResult, TableReport, import_sources
+from .engine import import_sources
 from .mapping import Mapping, bundled_mappings, load_mapping, resolve_mapping_path
+from .report import ImportReport, ImportResult, TableReport
 from .targets import DERIVED_NOTE, derive_targets
 from .workbook import write_import
 

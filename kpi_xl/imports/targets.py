@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..dataset import TABLE_NAMES, make_dataset
 from ..metrics.actuals import metric_events
-from .engine import ImportResult
+from .report import ImportResult
 
 __all__ = ["DERIVED_NOTE", "derive_targets"]
 

@@ -29,7 +29,7 @@ from ..i18n import text
 from ..schema import normalize_header, table_spec
 from ..settings import SETTING_KEYS
 from ..xlsx.tables import BookEditor, EditableTable
-from .engine import ImportResult
+from .report import ImportResult
 
 __all__ = ["NOTE_CELL_OFFSET", "write_import"]
 
