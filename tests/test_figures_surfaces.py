@@ -165,3 +165,12 @@ def _demo_dir():
     from kpi_xl.demo import DATA_DIR
 
     return DATA_DIR
+
+
+@pytest.mark.parametrize(("s", "width"), [("abc", 3), ("売上", 4), ("ｶﾅ", 2), ("Ｒ＆Ｄ", 6),
+                                          ("e\u0301", 1), ("", 0)])
+def test_one_text_width_for_the_terminal_and_the_sheets(s, width):
+    from kpi_xl import cli_progress, units
+
+    assert cli_progress.display_width is units.display_width  # one function, not two copies
+    assert units.display_width(s) == width
