@@ -174,3 +174,11 @@ def test_one_text_width_for_the_terminal_and_the_sheets(s, width):
 
     assert cli_progress.display_width is units.display_width  # one function, not two copies
     assert units.display_width(s) == width
+
+
+def test_one_japanese_name_for_the_conversion_from_the_previous_stage():
+    from kpi_xl.i18n import catalog
+
+    named = {v for v in catalog("ja").values() if "前段" in v}
+    assert named and all("前段階" in v for v in named), named
+    assert text("conv_prev", "ja") == "前段階からの転換率"
