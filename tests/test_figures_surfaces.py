@@ -182,3 +182,13 @@ def test_one_japanese_name_for_the_conversion_from_the_previous_stage():
     named = {v for v in catalog("ja").values() if "前段" in v}
     assert named and all("前段階" in v for v in named), named
     assert text("conv_prev", "ja") == "前段階からの転換率"
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_the_text_defines_both_win_rates_it_prints(lang):
+    fig = compute_figures(load(_demo_dir()), as_of=AS_OF)
+    out = render_text(fig, lang)
+    defs = out[out.index(text("cli.definitions", lang)):]
+    for name in ("closed", "all"):  # the one in force and the one printed beside it
+        assert text(f"def.win_rate.{name}", lang) in defs
+    assert defs.count(text("defname.win_rate", lang)) == 2

@@ -154,6 +154,10 @@ def render_text(fig: Figures, locale: str = "en") -> str:
     _tree(t)
     t.add(L("cli.definitions"), *(f"  {L(f'defname.{k}')}: {v}"
                                   for k, v in fig.definitions(locale).items()))
+    for name in dl["win_rates"]:  # the win rate shown beside the one in force
+        if name != fig.settings.win_rate_definition:
+            t.add("  " + L("cli.win_rate_other", name=L("defname.win_rate"),
+                           choice=t.choice(name), text=L(f"def.win_rate.{name}")))
     notes = [exclusion_text(e, locale) for e in fig.exclusions]
     notes += [outside_text(o, locale) for o in fig.outside_rows]
     if notes:

@@ -180,6 +180,7 @@ LABELS: dict[str, str] = {
     # CLI text ----------------------------------------------------------------------------
     'cli.title': 'KPI summary — {p} ({start} … {end}), as of {asof}',
     'cli.revenue_trend': '{title} ({basis})',
+    'cli.win_rate_other': '{name} ({choice}): {text}',
     'cli.source': 'source: {src}',
     'cli.source.demo': 'kpi_xl bundled demo data',
     'by.rep': 'rep',

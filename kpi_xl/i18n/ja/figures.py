@@ -162,6 +162,7 @@ LABELS: dict[str, str] = {
     # CLI text ----------------------------------------------------------------------------
     'cli.title': 'KPIサマリー — {p}（{start} 〜 {end}）、基準日 {asof}',
     'cli.revenue_trend': '{title}（{basis}）',
+    'cli.win_rate_other': '{name}（{choice}）: {text}',
     'cli.source': 'データ: {src}',
     'cli.source.demo': 'kpi_xl 付属のデモデータ',
     'by.rep': '担当者',
