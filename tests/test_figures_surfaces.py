@@ -192,3 +192,20 @@ def test_the_text_defines_both_win_rates_it_prints(lang):
     for name in ("closed", "all"):  # the one in force and the one printed beside it
         assert text(f"def.win_rate.{name}", lang) in defs
     assert defs.count(text("defname.win_rate", lang)) == 2
+
+
+def test_japanese_sheet_and_figure_labels_use_full_width_parentheses_around_japanese():
+    import unicodedata
+
+    from kpi_xl.i18n.ja import figures, report
+
+    def wide(c: str) -> bool:
+        return unicodedata.east_asian_width(c) in "WF"
+
+    bad = []
+    for key, value in {**figures.LABELS, **report.LABELS}.items():
+        for m in re.finditer(r"\(([^()]*)\)", value):
+            before = value[m.start() - 1] if m.start() else ""
+            if any(wide(c) for c in m.group(1)) or wide(before):
+                bad.append((key, m.group(0)))
+    assert not bad

@@ -10,8 +10,8 @@ LABELS: dict[str, str] = {
     'def.conversion.cohort': '期間内に段階Aに入った商談のうち、段階Bに到達した割合（コホート）',
     'def.conversion.period': '期間内の段階B到達数 ÷ 期間内の段階A到達数（期間ベース）',
     'def.conversion.window': '（{days}日以内）',
-    'def.churn.active_at_start': ('期首に稼働中の顧客のうち期間内に離反した割合(期間内に開始し'
-                                  '離反した顧客は除く)'),
+    'def.churn.active_at_start': ('期首に稼働中の顧客のうち期間内に離反した割合（期間内に開始し'
+                                  '離反した顧客は除く）'),
     'def.churn.inclusive': '期間内の離反顧客 ÷ （期首稼働顧客 + 期間内に稼働した顧客）',
     'def.churn.rule': ('。最後の受注・受注商談から{n}か月で離反、または取引終了日で離反とみなす。'
                        '稼働はデータの開始時点から数える'),
