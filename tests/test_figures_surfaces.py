@@ -209,3 +209,26 @@ def test_japanese_sheet_and_figure_labels_use_full_width_parentheses_around_japa
             if any(wide(c) for c in m.group(1)) or wide(before):
                 bad.append((key, m.group(0)))
     assert not bad
+
+
+def test_a_book_without_activities_or_stalled_deals_says_so_in_the_text_as_on_the_sheets():
+    import pandas as pd
+
+    from kpi_xl.calendar import parse_period
+    from kpi_xl.dataset import make_dataset
+
+    opp = pd.DataFrame({
+        "opportunity_id": ["o1", "o2"], "rep": ["a", "b"], "amount": [1000.0, 2000.0],
+        "status": ["won", "open"], "stage": ["closing", "proposal"],
+        "created_date": pd.to_datetime(["2026-10-01", "2026-11-02"]),
+        "close_date": pd.to_datetime(["2026-11-05", None]),
+        "expected_close": pd.to_datetime([None, "2026-11-25"])})
+    fig = compute_figures(make_dataset(opportunities=opp), parse_period("2026-11"),
+                          dt.date(2026, 11, 20))
+    for lang in ("ja", "en"):
+        out = render_text(fig, lang)
+        assert text("why.no_activities", lang) in out  # not a ranking of zeros
+        assert text("why.no_stalled", lang) in out
+        assert text("stalled", lang, n=0) not in out  # no "top 0"
+        assert not any(line.startswith(("活動量ランキング", "Activity ranking"))
+                       for line in out.splitlines())

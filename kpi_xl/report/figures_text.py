@@ -285,7 +285,7 @@ def _manager(t: _Text) -> None:
                    overdue=int(r["overdue_open"]),
                    overdue_amount=_fmt(r["overdue_amount"], "currency", cur)), "")
     st = fig.stalled
-    t.add(L("stalled", n=min(10, len(st))))
+    t.add(L("stalled", n=min(10, len(st))) if len(st) else L("stalled_rep"))
     if len(st):
         t.add("  " + L("note.stalled", n=len(st), stalled=int(st["stalled"].sum()),
                        overdue=int(st["overdue"].sum()),
@@ -302,7 +302,9 @@ def _manager(t: _Text) -> None:
     t.add("")
     rk = fig.activity_ranking
     total = rk[rk["type"] == "activities"].sort_values(["rank", "rep"]) if len(rk) else rk
-    if len(total):
+    if not fig.data_rows.get("activities"):  # as the sheets: no ranking of zeros, but why
+        t.add(L("why.no_activities"), "")
+    elif len(total):
         w = fig.ranking_window
         per_won = fig.activity_per_won.set_index("rep")["per_won"]
         rows = [[str(r.rank), r.rep, _fmt(r.per_day), _fmt(r.vs_median, "pct"),
