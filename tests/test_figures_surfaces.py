@@ -119,6 +119,29 @@ def test_one_figure_is_the_same_number_in_the_text_json_cells_and_kpi_scorecard(
     assert compared >= 11 * 5
 
 
+def test_every_rep_tab_writes_the_comparisons_of_the_json(book):
+    code, out, err = run("metrics", str(book), "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    div = data["amount_unit"]["divisor"]
+    report = build_report(load(book), generated_at=FIXED)
+    wb = openpyxl.load_workbook(book)
+    keys = ("current", "last_year", "previous_month", "t12m")  # columns 2, 3, 5, 7
+    checked = 0
+    for tab in (s for s in report.sheets if s.kind == "rep"):
+        t, ws = tab.table("comparisons"), wb[tab.name]
+        rows = [j for j in data["comparisons"]["by_rep"] if j["group"] == tab.rep]
+        assert len(rows) == len(t.rows) == 4  # revenue, won deals, new customers, activities
+        for i, j in enumerate(rows):
+            r = t.first_data_row + 1 + i
+            cells = [ws.cell(r, t.col + c).value for c in (2, 3, 5, 7)]
+            scale = div if j["unit"] == "currency" else 1
+            assert cells == [None if j[k] is None else pytest.approx(j[k] / scale)
+                             for k in keys], (tab.rep, j["metric"])
+            checked += 1
+    assert checked == 44
+
+
 def test_the_japanese_text_names_definitions_splits_and_everyone_in_japanese():
     fig = compute_figures(load(_demo_dir()), as_of=AS_OF)
     out = render_text(fig, "ja")
