@@ -42,7 +42,7 @@ def _load(args: argparse.Namespace, progress: Progress, locale: str):  # -> Data
     if args.demo:
         from .demo import DATA_DIR
 
-        return read_dataset(DATA_DIR, progress=progress, label="kpi_xl bundled demo data")
+        return read_dataset(DATA_DIR, progress=progress, label=text("cli.source.demo", locale))
     if not args.source:
         raise ConfigError(text("cli.usage.source_or_demo", locale))
     return read_dataset(args.source, progress=progress)

@@ -13,7 +13,8 @@ tables read.
 
 Hand-written rather than ``rich.progress``: rich draws nothing in a pipe until the end (a log
 would get only the final frame, not the phase lines), reads ``[...]`` in rep or sheet names as
-markup, and the single line here needs only width-aware truncation (``unicodedata``).
+markup, and the single line here needs only width-aware truncation
+(:func:`kpi_xl.units.display_width`, the one text-width function).
 """
 
 from __future__ import annotations
@@ -22,20 +23,14 @@ import math
 import os
 import threading
 import time
-import unicodedata
 from collections.abc import Callable
 from typing import TextIO
 
 from .i18n import text
 from .progress import PHASES
+from .units import display_width
 
 __all__ = ["ConsoleProgress", "display_width", "format_count", "format_seconds"]
-
-
-def display_width(s: str) -> int:
-    """Terminal columns of ``s``: East Asian wide and full-width characters take two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else
-               0 if unicodedata.combining(c) else 1 for c in s)
 
 
 def _fit(s: str, width: int) -> str:

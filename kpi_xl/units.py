@@ -22,8 +22,9 @@ def currency_symbol(currency: str) -> str:
 
 def display_width(text: object) -> int:
     """Width of ``text`` in fixed-width character cells (Excel column units, terminals):
-    East Asian wide and full-width characters count 2, everything else 1."""
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in str(text))
+    East Asian wide and full-width characters count 2, combining marks 0, everything else 1."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F")
+               else 0 if unicodedata.combining(ch) else 1 for ch in str(text))
 
 
 def format_amount(value: float | None, currency: str) -> str:

@@ -15,6 +15,9 @@ from ..units import display_width, format_amount
 
 __all__ = ["render_text"]
 
+#: The group of every row in an unsplit table (``kpi_xl.metrics.common.ALL``).
+_EVERYONE = "(all)"
+
 
 def _fmt(v: object, unit: str = "count", currency: str = "JPY") -> str:
     if v is None or v is pd.NA or (isinstance(v, float) and not math.isfinite(v)):
@@ -49,6 +52,14 @@ class _Text:
     def L(self, key: str, **kw: object) -> str:
         return text(key, self.locale, **kw)
 
+    def choice(self, key: object) -> str:
+        """A definition choice (``closed``, ``active_at_start`` …) worded in the language."""
+        return catalog(self.locale).get(f"choice.{key}", str(key))
+
+    def group(self, g: object) -> str:
+        """A group of a split; the everyone group (``'(all)'``) in the language."""
+        return self.L("everyone") if g == _EVERYONE else str(g)
+
     def window(self, w: Window) -> str:
         return self.L("note.all_time") if w.all_time else w.label
 
@@ -64,7 +75,7 @@ class _Text:
                      for p in (r.note or "").split("; ") if p and p != "no target"]
             if r.months_without_target and not math.isnan(r.target):
                 notes.append(L("note.no_target_months", months=r.months_without_target))
-            rows.append([str(r.group), metric_def(r.metric, self.fig.settings).label(
+            rows.append([self.group(r.group), metric_def(r.metric, self.fig.settings).label(
                 self.locale), _fmt(r.target, u, self.cur), _fmt(r.actual, u, self.cur),
                 _fmt(r.achievement, "pct"), _fmt(r.pace, "pct"), _fmt(r.forecast, u, self.cur),
                 _fmt(r.gap, u, self.cur),
@@ -94,15 +105,16 @@ def render_text(fig: Figures, locale: str = "en") -> str:
           L("cli.source", src=fig.source), "")
     if not fig.started:
         t.add(L("note.not_started", asof=fig.as_of), "")
-    t.scorecard(fig.scorecard_by, L("cli.scorecard", by=fig.by))
+    by = L(f"by.{fig.by}")
+    t.scorecard(fig.scorecard_by, L("cli.scorecard", by=by))
     t.scorecard(fig.scorecard, L("cli.overall"))
     rows = [[r.month, _fmt(r.target, "currency", cur), _fmt(r.actual, "currency", cur),
              _fmt(r.achievement, "pct"), _fmt(r.last_year, "currency", cur),
              _fmt(r.t12m, "currency", cur)] for r in fig.trend.itertuples()]
     basis = L("note.revenue_basis", basis=L(f"basis.{fig.revenue_basis}"),
               why=L(f"def.revenue.why.{fig.revenue_basis_reason}"))
-    t.add(f"{L('revenue_trend')} ({basis})", _table(rows, [L(k) for k in (
-        "month", "target", "actual", "achievement", "last_year", "t12m")]))
+    heads = [L(k) for k in ("month", "target", "actual", "achievement", "last_year", "t12m")]
+    t.add(L("cli.revenue_trend", title=L("revenue_trend"), basis=basis), _table(rows, heads))
     other = "orders" if fig.revenue_basis == "won_deals" else "won_deals"
     for r in fig.trend.itertuples():
         if r.note:
@@ -112,16 +124,16 @@ def render_text(fig: Figures, locale: str = "en") -> str:
     t.add("")
     if fig.tree is not None:
         d = fig.funnel["definition"].iloc[0] if len(fig.funnel) else ""
-        d = catalog(locale).get(f"choice.{d}", d)
+        d = t.choice(d)
         t.add(L("cli.funnel", d=d, window=t.window(fig.funnel_window)))
         t.funnel(fig.funnel, None)
         if fig.by not in ("rep",):
-            t.add(L("cli.funnel_by", by=fig.by, d=d, window=t.window(fig.funnel_window)))
+            t.add(L("cli.funnel_by", by=by, d=d, window=t.window(fig.funnel_window)))
             t.funnel(fig.funnel_by, fig.by)
     dl = fig.deals
     t.add(L("cli.deals"))
     for name, r in dl["win_rates"].items():
-        t.add("  " + L("cli.win_rate", d=name, v=_fmt(r["value"], "pct"),
+        t.add("  " + L("cli.win_rate", d=t.choice(name), v=_fmt(r["value"], "pct"),
                        num=_fmt(r["numerator"]), den=_fmt(r["denominator"]),
                        note=r.get("note") or "").rstrip())
     vel = dl["pipeline_velocity"]
@@ -132,15 +144,20 @@ def render_text(fig: Figures, locale: str = "en") -> str:
           "  " + L("cli.velocity", v=_fmt(vel["velocity_per_day"], "currency", cur),
                    open=_fmt(vel["open_opportunities"])), "")
     g = fig.deals_by
-    rows = [[str(r.group), _fmt(r.win_rate_closed, "pct"), _fmt(r.win_rate_all, "pct"),
+    rows = [[t.group(r.group), _fmt(r.win_rate_closed, "pct"), _fmt(r.win_rate_all, "pct"),
              _fmt(r.average_deal_size, "currency", cur), _fmt(r.sales_cycle_days),
              _fmt(r.open_opportunities)] for r in g.itertuples()]
-    t.add(L("cli.deals_by", by=fig.by), _table(rows, [L(f"col.{k}") for k in (
+    t.add(L("cli.deals_by", by=by), _table(rows, [L(f"col.{k}") for k in (
         "group", "win_closed", "win_all", "avg_deal", "cycle", "open")]), "")
     _manager(t)
     _customers(t)
     _tree(t)
-    t.add(L("cli.definitions"), *(f"  {k}: {v}" for k, v in fig.definitions(locale).items()))
+    t.add(L("cli.definitions"), *(f"  {L(f'defname.{k}')}: {v}"
+                                  for k, v in fig.definitions(locale).items()))
+    for name in dl["win_rates"]:  # the win rate shown beside the one in force
+        if name != fig.settings.win_rate_definition:
+            t.add("  " + L("cli.win_rate_other", name=L("defname.win_rate"),
+                           choice=t.choice(name), text=L(f"def.win_rate.{name}")))
     notes = [exclusion_text(e, locale) for e in fig.exclusions]
     notes += [outside_text(o, locale) for o in fig.outside_rows]
     if notes:
@@ -160,10 +177,10 @@ def _customers(t: _Text) -> None:
         mv, lc, rr = c["movements"], c["logo_churn"], c["revenue_retention"]
         t.add("  " + L("cli.movements", a=mv["active_at_start"], n=mv["new"],
                        r=mv["reactivated"], c=mv["churned"], e=mv["active_at_end"]),
-              "  " + L("cli.logo_churn", d=lc["definition"], v=_fmt(lc["value"], "pct"),
+              "  " + L("cli.logo_churn", d=t.choice(lc["definition"]), v=_fmt(lc["value"], "pct"),
                        note=lc["note"]).rstrip(),
               "  " + L("cli.retention", grr=_fmt(rr["grr"], "pct"), nrr=_fmt(rr["nrr"], "pct"),
-                       d=rr["definition"]))
+                       d=t.choice(rr["definition"])))
     s = fig.at_risk_summary
     t.add("  " + (L("note.at_risk_summary", **s) if s.get("active")
                   else L("cli.at_risk", n=len(fig.at_risk))))
@@ -172,16 +189,16 @@ def _customers(t: _Text) -> None:
         t.add(f"    {r.customer} {name}: {risk_reasons(r, t.locale)}")
     t.add("")
     if fig.customers_by is not None:
-        rows = [[str(r.group), *(_fmt(getattr(r, k)) for k in (
+        rows = [[t.group(r.group), *(_fmt(getattr(r, k)) for k in (
             "active_at_start", "new", "reactivated", "churned", "active_at_end")),
             _fmt(r.logo_churn, "pct"), _fmt(r.grr, "pct"), _fmt(r.nrr, "pct")]
             for r in fig.customers_by.itertuples()]
-        t.add(L("cli.customers_by", by=fig.by), _table(rows, [
+        t.add(L("cli.customers_by", by=L(f"by.{fig.by}")), _table(rows, [
             L("col.group"), L("col.active_start"),
             *(L(k) for k in ("new", "reactivated", "churned")),
             L("col.active_end"), *(L(k) for k in ("logo_churn", "grr", "nrr"))]), "")
     elif c is not None:
-        t.add("  " + L("note.not_split", by=fig.by), "")
+        t.add("  " + L("note.not_split", by=L(f"by.{fig.by}")), "")
     rows = []
     for r in fig.churn_trend.itertuples():
         rows.append([pd.Timestamp(r.period_start).strftime("%Y-%m"),
@@ -250,7 +267,7 @@ def _manager(t: _Text) -> None:
     rows = []
     for land in (fig.landing, fig.landing_rep):
         for r in land.itertuples():
-            name = L("everyone") if r.group == "(all)" else str(r.group)
+            name = t.group(r.group)
             rows.append([name, _fmt(r.target, "currency", cur), _fmt(r.actual, "currency", cur),
                          _fmt(r.weighted, "currency", cur), _fmt(r.landing, "currency", cur),
                          _fmt(r.landing_achievement, "pct"), _fmt(r.open_deals)]
@@ -268,7 +285,7 @@ def _manager(t: _Text) -> None:
                    overdue=int(r["overdue_open"]),
                    overdue_amount=_fmt(r["overdue_amount"], "currency", cur)), "")
     st = fig.stalled
-    t.add(L("stalled", n=min(10, len(st))))
+    t.add(L("stalled", n=min(10, len(st))) if len(st) else L("stalled_rep"))
     if len(st):
         t.add("  " + L("note.stalled", n=len(st), stalled=int(st["stalled"].sum()),
                        overdue=int(st["overdue"].sum()),
@@ -285,7 +302,9 @@ def _manager(t: _Text) -> None:
     t.add("")
     rk = fig.activity_ranking
     total = rk[rk["type"] == "activities"].sort_values(["rank", "rep"]) if len(rk) else rk
-    if len(total):
+    if not fig.data_rows.get("activities"):  # as the sheets: no ranking of zeros, but why
+        t.add(L("why.no_activities"), "")
+    elif len(total):
         w = fig.ranking_window
         per_won = fig.activity_per_won.set_index("rep")["per_won"]
         rows = [[str(r.rank), r.rep, _fmt(r.per_day), _fmt(r.vs_median, "pct"),
