@@ -46,7 +46,9 @@ def _load(args: argparse.Namespace, progress: Progress, locale: str):  # -> Data
     if not args.source:
         raise ConfigError(text("cli.usage.source_or_demo", locale))
     if not os.path.lexists(args.source):  # said in the user's language, not the book's
-        raise InputError(text("read.not_found", locale, path=args.source))
+        book = os.path.splitext(args.source)[1].lower() in (".xlsx", ".xlsm", ".xltx", ".xltm")
+        raise InputError(text("read.no_such_workbook" if book else "read.not_found", locale,
+                              path=args.source))
     return read_dataset(args.source, progress=progress)
 
 

@@ -184,7 +184,8 @@ def test_a_bad_period_is_refused_before_the_input_is_read(command, book, monkeyp
 
 @pytest.mark.parametrize(("argv", "ja"), [
     (["refresh", "missing.xlsx"], "ブックが見つかりません: missing.xlsx"),
-    (["metrics", "missing.xlsx"], "ファイルまたはフォルダーが見つかりません: missing.xlsx"),
+    (["metrics", "missing.xlsx"], "ブックが見つかりません: missing.xlsx"),
+    (["metrics", "exports"], "ファイルまたはフォルダーが見つかりません: exports"),
     (["metrics", "--demo", "--period", "2026-13"], "期間 '2026-13' を読み取れません"),
     (["template", "t.csv"], "t.csv: テンプレートは Excel ブックです"),
     (["demo", "d.xlsm"], "d.xlsm: .xlsx ブックを作成します"),
