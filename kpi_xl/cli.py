@@ -27,7 +27,7 @@ from .calendar import parse_period
 from .cli_commands import COMMAND_RUNNERS, Run, parse_as_of
 from .cli_parser import build_parser, ui_locale
 from .cli_report import describe_oserror
-from .errors import EXIT_FILE, ConfigError, KpiXlError, ValidationError
+from .errors import EXIT_FILE, ConfigError, InputError, KpiXlError, ValidationError
 from .figures import compute_figures
 from .i18n import text
 from .progress import Progress
@@ -45,6 +45,10 @@ def _load(args: argparse.Namespace, progress: Progress, locale: str):  # -> Data
         return read_dataset(DATA_DIR, progress=progress, label=text("cli.source.demo", locale))
     if not args.source:
         raise ConfigError(text("cli.usage.source_or_demo", locale))
+    if not os.path.lexists(args.source):  # said in the user's language, not the book's
+        book = os.path.splitext(args.source)[1].lower() in (".xlsx", ".xlsm", ".xltx", ".xltm")
+        raise InputError(text("read.no_such_workbook" if book else "read.not_found", locale,
+                              path=args.source))
     return read_dataset(args.source, progress=progress)
 
 
@@ -53,7 +57,7 @@ def _cmd_metrics(args: argparse.Namespace, run: Run) -> int:
     ds = _load(args, run.progress, run.locale)
     run.progress.phase("compute")
     period = (parse_period(args.period, ds.settings.fiscal_year_start,
-                           today=as_of or ds.data_end())
+                           today=as_of or ds.data_end(), locale=run.locale)
               if args.period is not None else None)
     fig = compute_figures(ds, period, as_of, by=args.by)
     run.progress.phase("render")

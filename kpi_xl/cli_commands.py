@@ -19,6 +19,7 @@ from typing import TextIO
 
 import pandas as pd
 
+from .calendar import parse_period
 from .cli_progress import ConsoleProgress
 from .cli_report import (
     PROBLEM_SUFFIXES,
@@ -82,10 +83,15 @@ class Run:
         self.progress = ConsoleProgress(None if self.quiet else err, locale)
 
     def check_arguments(self) -> None:
-        """Refuse, before any work, arguments argparse cannot check (ConfigError, exit 2)."""
+        """Refuse, before any work, arguments argparse cannot check (ConfigError, exit 2):
+        a ``--problems`` file that is neither .xlsx nor .csv, a ``--period`` label of no
+        accepted form (checked again with the book's fiscal year once it is read)."""
         problems = getattr(self.args, "problems", None)
         if problems is not None and Path(problems).suffix.lower() not in PROBLEM_SUFFIXES:
             raise ConfigError(text("cli.usage.problems_suffix", self.locale, name=problems))
+        period = getattr(self.args, "period", None)
+        if period is not None:
+            parse_period(period, today=dt.date.today(), locale=self.locale)
 
     # ---------------------------------------------------------------- output
     def say(self, lines: Sequence[str], stream: TextIO | None = None) -> None:
@@ -179,7 +185,8 @@ def cmd_template(args: argparse.Namespace, run: Run) -> int:
 
     run.progress.phase("write")
     notices: list[str] = []
-    paths = write_template(args.out, locale=args.locale, macro=args.macro, notices=notices)
+    paths = write_template(args.out, locale=args.locale, macro=args.macro, notices=notices,
+                           messages=run.locale)
     run.progress.done()
     run.notices(notices)
     run.say([text("cli.summary.wrote", run.locale, path=p) for p in paths])
@@ -192,7 +199,8 @@ def cmd_refresh(args: argparse.Namespace, run: Run) -> int:
     as_of = parse_as_of(args.as_of, run.locale)
     notices: list[str] = []
     res = refresh_book(args.book, args.out, as_of=as_of, period=args.period,
-                       locale=args.locale, progress=run.progress, notices=notices)
+                       locale=args.locale, progress=run.progress, notices=notices,
+                       messages=run.locale)
     run.notices(notices)
     run.summary(res.dataset, path=res.path, sheets=res.sheets)
     return EXIT_OK
@@ -202,7 +210,8 @@ def cmd_demo(args: argparse.Namespace, run: Run) -> int:
     from .refresh import demo_book
 
     notices: list[str] = []
-    res = demo_book(args.out, locale=args.locale, progress=run.progress, notices=notices)
+    res = demo_book(args.out, locale=args.locale, progress=run.progress, notices=notices,
+                    messages=run.locale)
     run.notices(notices)
     run.summary(res.dataset, path=res.path, sheets=res.sheets)
     return EXIT_OK

@@ -110,10 +110,23 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
             if display_width(line) <= width:
                 out.append(indent + line if line else "")
                 continue
-            # a long line of a list ("  3  input problems: …") keeps its hanging indent
-            prefix = re.match(r"\s*(\S+\s{2,})?", line)[0]  # type: ignore[index]
-            hang = " " * display_width(prefix)
-            parts = wrap(line[len(prefix):], width - len(hang))
+            body = line.rstrip()
+            lead = " " * (display_width(body) - display_width(body.lstrip()))
+            # a two-column line ("  3  input problems: …", "  kpi-xl demo out.xlsx  a
+            # finished demo workbook"): the second column starts after the first run of two
+            # spaces and its wrapped lines keep that column
+            m = re.match(r"(\s*\S.*?\s{2,})(\S.*)", body)
+            if m and width - display_width(m[1]) >= 20:
+                prefix, rest = m[1], m[2]
+                hang = " " * display_width(prefix)
+            elif m:  # too narrow for two columns: the second goes below the first
+                out.append(indent + m[1].rstrip())
+                prefix = hang = lead + "    "
+                rest = m[2]
+            else:
+                prefix = hang = lead
+                rest = body.lstrip()
+            parts = wrap(rest, width - display_width(hang))
             out += [indent + (prefix if i == 0 else hang) + part for i, part in enumerate(parts)]
         return "\n".join(out)
 
@@ -140,6 +153,9 @@ class Parser(argparse.ArgumentParser):
         formatter = type("Formatter", (_Formatter,), {"locale": locale})
         kwargs.setdefault("formatter_class", formatter)
         kwargs.setdefault("add_help", False)
+        # no silent abbreviations: `--per` is a typo answered with "did you mean '--period'?",
+        # and a script written today keeps working when a new option shares its prefix
+        kwargs.setdefault("allow_abbrev", False)
         super().__init__(*args, **kwargs)
         self.locale = locale
         self.out = out
@@ -216,6 +232,9 @@ class Parser(argparse.ArgumentParser):
             return self._unknown(text("cli.usage.invalid_choice", L, option=option, value=value),
                                  value, choices,
                                  text("cli.usage.choose_from", L, choices=", ".join(choices)))
+        if m := re.search(r"argument (\S+): ignored explicit argument '([^']*)'", message):
+            return [text("cli.usage.takes_no_value", L, option=m[1].split("/")[-1],
+                         value=m[2])]
         if m := re.search(r"argument (\S+): expected one argument", message):
             return [text("cli.usage.needs_value", L, option=m[1].split("/")[-1])]
         if m := re.search(r"the following arguments are required: (.*)", message):

@@ -133,8 +133,8 @@ class ConsoleProgress:
             if self.tty:
                 if now - self._drawn >= 0.05 or i == n:
                     self._draw()
-            elif now - self._last >= self.every:
-                self._line(f"{detail}  {format_seconds(now - self._t0, self.locale)}")
+            elif now - self._last >= self.every:  # "…": still running, unlike a phase's end
+                self._line(f"{detail} …  {format_seconds(now - self._t0, self.locale)}")
                 self._last = now
 
     def done(self) -> None:

@@ -65,7 +65,8 @@ def refresh_book(book: str | os.PathLike[str], out: str | os.PathLike[str] | Non
                  locale: str | None = None, generated_at: dt.datetime | None = None,
                  progress: Progress = SILENT,
                  timings: MutableMapping[str, float] | None = None,
-                 notices: list[str] | None = None) -> RefreshResult:
+                 notices: list[str] | None = None,
+                 messages: str | None = None) -> RefreshResult:
     """Refresh ``book`` (or write the refreshed copy to ``out``) and say what was done.
 
     ``period`` may be a label (``FY2026Q3`` …), parsed with the book's own fiscal-year start.
@@ -77,15 +78,19 @@ def refresh_book(book: str | os.PathLike[str], out: str | os.PathLike[str] | Non
     The input and the destination are checked before anything is read: a named pipe would
     block the reader, and a book open in Excel or read-only should fail at once, not after
     the whole computation.
+
+    ``messages`` is the language of those checks and of a bad ``period`` label (default:
+    ``locale``); the command line passes the user's (``LANG``). Problems found in the book's
+    rows are worded in the book's language, like its sheets.
     """
-    msg_locale = normalize_locale(locale)
+    msg_locale = normalize_locale(messages or locale)
     check_input_file(Path(book), msg_locale)
     check_output_path(Path(out) if out is not None else Path(book), msg_locale)
     ds = read_dataset(book, progress=progress, timings=timings)
     progress.phase("compute")
     if isinstance(period, str):
         period = parse_period(period, ds.settings.fiscal_year_start,
-                              today=as_of or ds.data_end())
+                              today=as_of or ds.data_end(), locale=msg_locale)
     with _timed(timings, "compute"):
         report = build_report(ds, as_of=as_of, period=period, locale=locale,
                               generated_at=generated_at, progress=progress)
@@ -123,11 +128,13 @@ def _timed(timings: MutableMapping[str, float] | None, step: str) -> Iterator[No
 def demo_book(out: str | os.PathLike[str], *, locale: str = "ja", macro: bool = False,
               generated_at: dt.datetime | None = None,
               progress: Progress = SILENT,
-              notices: list[str] | None = None) -> RefreshResult:
+              notices: list[str] | None = None,
+              messages: str | None = None) -> RefreshResult:
     """Template + bundled demo data + refresh → one finished workbook at ``out``.
 
     The template filled with the demo data is written first (a ``write`` phase), then
-    refreshed (the phases of :func:`refresh_book`).
+    refreshed (the phases of :func:`refresh_book`). ``messages``: the language of errors
+    (default: ``locale``).
     """
     from .demo import demo_frames
     from .excel.template import build_template
@@ -137,9 +144,10 @@ def demo_book(out: str | os.PathLike[str], *, locale: str = "ja", macro: bool = 
     s = frames["settings"].copy()
     s.loc[s["key"] == "locale", "value"] = locale  # the book's own setting, kept by re-refreshes
     frames["settings"] = s
-    path = build_template(out, locale=locale, macro=macro, data=frames, notices=notices)
+    path = build_template(out, locale=locale, macro=macro, data=frames, notices=notices,
+                          messages=messages)
     return refresh_book(path, locale=locale, generated_at=generated_at, progress=progress,
-                        notices=notices)
+                        notices=notices, messages=messages)
 
 
 def demo_workbook(out: str | os.PathLike[str], *, locale: str = "ja", macro: bool = False,

@@ -141,6 +141,71 @@ def test_other_usage_errors_say_what_is_missing(argv, message):
     assert code == 2 and message in err
 
 
+@pytest.mark.parametrize(("argv", "message"), [
+    (["metrics", "--demo", "--per", "2026-10"], "unknown option '--per' — did you mean "
+                                                "'--period'?"),
+    (["refresh", "book.xlsx", "--as", "2026-10-01"], "did you mean '--as-of'?"),
+    (["demo", "--loc", "en"], "did you mean '--locale'?"),
+])
+def test_abbreviated_options_are_refused_with_a_suggestion(argv, message):
+    code, out, err = run(*argv)
+    assert code == 2 and out == ""
+    assert message in err
+
+
+@pytest.mark.parametrize(("argv", "en", "ja"), [
+    (["metrics", "--demo", "-qj"], "--quiet takes no value (given: 'j')",
+     "--quiet には値を指定できません(指定された値: 'j')"),
+    (["metrics", "--demo", "--json=yes"], "--json takes no value (given: 'yes')",
+     "--json には値を指定できません(指定された値: 'yes')"),
+])
+def test_a_value_given_to_a_flag_is_a_usage_error_in_the_users_language(argv, en, ja,
+                                                                       monkeypatch):
+    code, _, err = run(*argv)
+    assert code == 2 and en in err
+    monkeypatch.setenv("KPI_XL_LANG", "ja")
+    code, _, err = run(*argv)
+    assert code == 2 and ja in err and "argument" not in err
+
+
+@pytest.mark.parametrize("command", ["metrics", "refresh"])
+def test_a_bad_period_is_refused_before_the_input_is_read(command, book, monkeypatch):
+    import kpi_xl.refresh
+
+    def no_reading(*a, **k):
+        raise AssertionError("the input was read before the period was checked")
+
+    monkeypatch.setattr(kpi_xl.refresh, "read_dataset", no_reading)
+    monkeypatch.setattr("kpi_xl.cli.read_dataset", no_reading)
+    argv = ["metrics", "--demo"] if command == "metrics" else ["refresh", str(book)]
+    code, _, err = run(*argv, "--period", "FY2026Q5")
+    assert code == 2 and "Unknown period 'FY2026Q5'" in err
+
+
+@pytest.mark.parametrize(("argv", "ja"), [
+    (["refresh", "missing.xlsx"], "ブックが見つかりません: missing.xlsx"),
+    (["metrics", "missing.xlsx"], "ブックが見つかりません: missing.xlsx"),
+    (["metrics", "exports"], "ファイルまたはフォルダーが見つかりません: exports"),
+    (["metrics", "--demo", "--period", "2026-13"], "期間 '2026-13' を読み取れません"),
+    (["template", "t.csv"], "t.csv: テンプレートは Excel ブックです"),
+    (["demo", "d.xlsm"], "d.xlsm: .xlsx ブックを作成します"),
+])
+def test_file_and_argument_errors_follow_the_users_language_not_the_books(argv, ja,
+                                                                        monkeypatch):
+    """An English book (the default name says nothing Japanese) or an English template
+    refused under a Japanese LANG: the message is Japanese, and English the other way."""
+    monkeypatch.setenv("KPI_XL_LANG", "ja")
+    code, _, err = run(*argv, *(["--locale", "en"] if argv[0] in ("template", "demo")
+                                else []))
+    assert code in (2, 4) and ja in err, err
+
+
+def test_a_japanese_templates_name_error_is_english_for_an_english_user(tmp_path):
+    code, _, err = run("template", str(tmp_path / "2026年10月.xlsm"), "--macro")
+    assert code == 2
+    assert '"2026年10月" cannot be the name of a macro workbook' in err
+
+
 # --------------------------------------------------------------------------- exit codes
 
 

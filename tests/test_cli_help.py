@@ -133,6 +133,22 @@ def test_help_lines_fit_the_terminal(command, locale, monkeypatch):
     assert over == []
 
 
+@pytest.mark.parametrize(("locale", "columns"), [("ja", "80"), ("en", "60")])
+def test_wrapped_example_descriptions_stay_in_their_column(locale, columns, monkeypatch):
+    """The epilog's examples are two columns: a wrapped description continues under the
+    description (or, on a narrow terminal, every description goes under its command),
+    never at the left margin among the commands."""
+    monkeypatch.setenv("KPI_XL_LANG", locale)
+    monkeypatch.setenv("COLUMNS", columns)
+    lines = _help().splitlines()
+    start = lines.index(text("cli.help.epilog", locale).splitlines()[0])
+    examples = lines[start + 1:lines.index("", start)]
+    assert len(examples) >= 5
+    for ln in examples:
+        assert ln.startswith("  kpi-xl ") or ln.startswith("    "), examples
+    assert all(display_width(ln) <= int(columns) for ln in lines)
+
+
 @pytest.mark.parametrize(("line", "width", "expected"), [
     ("one two three", 7, ["one two", "three"]),
     ("kpi-xl demo", 6, ["kpi-xl", "demo"]),  # never split at a hyphen

@@ -219,6 +219,51 @@ def test_splice_into_a_book_whose_table_format_holds_a_number_format(tmp_path):
     assert_valid(path)  # numFmt ids mean one code across numFmts and dxfs
 
 
+def _styles_with_clashing_dxf_ids() -> bytes:
+    """What openpyxl writes: the dxfs' number formats numbered from 164 again."""
+    return (f'<styleSheet xmlns="{MAIN}"><numFmts count="2">'
+            '<numFmt numFmtId="164" formatCode="yyyy-mm-dd"/>'
+            '<numFmt numFmtId="165" formatCode="0.0%"/></numFmts>'
+            '<fonts count="1"><font/></fonts><fills count="2"><fill/><fill/></fills>'
+            '<borders count="1"><border/></borders><cellStyleXfs count="1"><xf/></cellStyleXfs>'
+            '<cellXfs count="1"><xf xfId="0"/></cellXfs><dxfs count="3">'
+            '<dxf><numFmt numFmtId="164" formatCode="@"/></dxf>'
+            '<dxf><numFmt numFmtId="165" formatCode="yyyy-mm-dd"/></dxf>'
+            '<dxf><numFmt numFmtId="166" formatCode="#,##0"/></dxf>'
+            '</dxfs></styleSheet>').encode()
+
+
+def test_dxf_number_format_ids_clashing_with_numfmts_are_renumbered():
+    styles = StylesPart(etree.fromstring(_styles_with_clashing_dxf_ids()))
+    assert styles.separate_dxf_numfmt_ids() == 2
+    dxf_ids = [(el.get("numFmtId"), el.get("formatCode"))
+               for el in styles.root.iter(f"{{{MAIN}}}numFmt")]
+    assert dxf_ids == [("164", "yyyy-mm-dd"), ("165", "0.0%"),
+                       ("167", "@"),            # 164 is yyyy-mm-dd: a fresh id
+                       ("164", "yyyy-mm-dd"),   # the code has an id of its own already
+                       ("166", "#,##0")]        # no clash: kept
+    assert styles.separate_dxf_numfmt_ids() == 0  # repaired once, stable after
+
+
+def test_an_openpyxl_saved_template_whose_table_formats_clash_is_refreshed_validly(tmp_path):
+    """openpyxl re-saves a filled template with the tables' dxf number formats numbered over
+    the cell formats' (its own bug); the refresh writes a book where each id means one code,
+    and the cells keep their formats."""
+    from kpi_xl.demo import demo_frames
+    from kpi_xl.excel.template import build_template
+    from kpi_xl.refresh import refresh
+
+    book = build_template(tmp_path / "filled.xlsx", locale="en", data=demo_frames())
+    openpyxl.load_workbook(book).save(book)
+    assert any("means both" in p for p in check_package(book))  # the input's own clash
+    before = openpyxl.load_workbook(book)
+    formats = {ws.title: ws["B2"].number_format for ws in before.worksheets}
+    refresh(book)
+    assert_valid(book)
+    after = openpyxl.load_workbook(book)
+    assert {t: after[t]["B2"].number_format for t in formats} == formats
+
+
 # --------------------------------------------------------------------------- sheet names
 
 

@@ -62,7 +62,7 @@ def companion_module_source() -> str:
 
 
 def write_template(out_path: str | pathlib.Path, *, locale: str = "ja", macro: bool = False,
-                   **options) -> list[pathlib.Path]:
+                   messages: str | None = None, **options) -> list[pathlib.Path]:
     """Write the template: ``OUT.xlsm`` + its module side by side when ``macro``, else
     ``OUT.xlsx``. An ``.xlsx``/``.xlsm`` suffix on ``out_path`` is replaced by the right one;
     any other suffix (``out.csv``) is a ConfigError.
@@ -71,22 +71,24 @@ def write_template(out_path: str | pathlib.Path, *, locale: str = "ja", macro: b
     as a Python module (see :func:`~kpi_xl.excel.template.check_macro_stem`), because the
     button's SampleCall imports the module named like the workbook; the module is written as
     ``<module_name(book)>.py``. ``options`` (``data``, ``settings``) go to
-    :func:`build_template`. Returns the files written.
+    :func:`build_template`. Returns the files written. ``messages`` is the language of errors
+    (default: ``locale``); the command line passes the user's.
     """
+    msg = messages or locale
     out = pathlib.Path(out_path)
     if out.suffix.lower() in (".xlsx", ".xlsm"):
         out = out.with_suffix("")
     elif out.suffix:
-        raise ConfigError(text("package.template_suffix", locale, name=out.name,
+        raise ConfigError(text("package.template_suffix", msg, name=out.name,
                                stem=out.stem))
     book = out.with_name(out.name + (".xlsm" if macro else ".xlsx"))
     if not macro:
-        return [build_template(book, locale=locale, macro=False, **options)]
-    check_macro_stem(book, locale)
+        return [build_template(book, locale=locale, macro=False, messages=msg, **options)]
+    check_macro_stem(book, msg)
     module = book.with_name(module_name(book) + ".py")
-    check_output_path(module, locale)
-    written = [build_template(book, locale=locale, macro=True, **options)]
-    with atomic_output(module, locale=locale) as fh:
+    check_output_path(module, msg)
+    written = [build_template(book, locale=locale, macro=True, messages=msg, **options)]
+    with atomic_output(module, locale=msg) as fh:
         fh.write(companion_module_source().encode("utf-8"))
     written.append(module)
     return written

@@ -90,6 +90,7 @@ def build_template(
     data: Mapping[str, pd.DataFrame] | None = None,
     settings: Settings | None = None,
     notices: list[str] | None = None,
+    messages: str | None = None,
 ) -> pathlib.Path:
     """Write the input template to ``path`` (``.xlsx``, or ``.xlsm`` when ``macro``).
 
@@ -100,18 +101,21 @@ def build_template(
     ``data['settings']`` win). A path without a suffix gets the right one; a wrong suffix, or
     with ``macro`` a stem that is not a valid module name (see :func:`check_macro_stem`),
     raises ConfigError. Returns the path written.
+
+    ``messages`` is the language of errors and notices (default: ``locale``, the book's); the
+    command line passes the user's own (``LANG``), which may differ from the book's.
     """
     check_locale(locale)
+    msg = messages or locale
     path = pathlib.Path(path)
     suffix = ".xlsm" if macro else ".xlsx"
     if not path.suffix:
         path = path.with_suffix(suffix)
     elif path.suffix.lower() != suffix:
-        raise ConfigError(
-            f"{path.name}: a {'macro ' if macro else ''}template must be a {suffix} file"
-        )
+        raise ConfigError(_text("package.suffix_xlsm" if macro else "package.suffix_xlsx",
+                                msg, name=path.name, stem=path.stem))
     if macro:
-        check_macro_stem(path, locale)
+        check_macro_stem(path, msg)
     data = dict(data or {})
     unknown = sorted(set(data) - set(TABLES))
     if unknown:
@@ -121,14 +125,14 @@ def build_template(
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(
-            _text("package.cannot_write", locale, path=path, detail=exc.strerror or str(exc))
+            _text("package.cannot_write", msg, path=path, detail=exc.strerror or str(exc))
         ) from exc
     builder = TemplateBuilder(path, locale, macro, data, settings)
     builder.build()
-    with atomic_output(path, locale=locale, notices=notices) as fh:
+    with atomic_output(path, locale=msg, notices=notices) as fh:
         fh.write(builder.package())
     if notices is not None:
-        notices.extend(change_notices(builder.changes, locale))
+        notices.extend(change_notices(builder.changes, msg))
     return path
 
 

@@ -6,6 +6,11 @@ an id no ``<numFmt>`` of the stylesheet uses — neither in ``<numFmts>`` nor in
 ``<dxf>`` (tables' and conditional formats' differential formats carry their own ids). An id
 in use keeps meaning the same format code everywhere. Existing entries never move, so every
 ``s=`` of the user's sheets still points at the same format.
+
+A stylesheet that already gives one id two codes (openpyxl numbers the number formats of
+``<dxfs>`` from 164 again, over those of ``<numFmts>``) is repaired first by
+:meth:`StylesPart.separate_dxf_numfmt_ids`: the id inside a ``<dxf>`` is referenced by nothing
+but that ``<dxf>``, so it can be renumbered without changing what any cell shows.
 """
 
 from __future__ import annotations
@@ -73,6 +78,35 @@ class StylesPart:
             out.setdefault(_int(el.get("numFmtId")), el.get("formatCode", ""))
         return out
 
+    def separate_dxf_numfmt_ids(self) -> int:
+        """Give every ``<dxf>`` number format whose custom id already means another code
+        (in ``<numFmts>`` or an earlier ``<dxf>``) the id of its own code: the ``<numFmts>``
+        entry with that code, else a fresh id. Returns how many were renumbered."""
+        codes = {_int(el.get("numFmtId")): el.get("formatCode", "")
+                 for el in self.items("numFmts")}
+        by_code = {code: nid for nid, code in reversed(list(codes.items()))}
+        used = set(codes)
+        changed = 0
+        for dxf in self.items("dxfs"):
+            for nf in dxf.iter(self._q("numFmt")):
+                used.add(_int(nf.get("numFmtId")))
+        for dxf in self.items("dxfs"):
+            for nf in dxf.iter(self._q("numFmt")):
+                nid, code = _int(nf.get("numFmtId")), nf.get("formatCode", "")
+                if nid < FIRST_CUSTOM_NUMFMT or codes.get(nid, code) == code:
+                    codes[nid] = code
+                    by_code.setdefault(code, nid)
+                    continue
+                new = by_code.get(code)
+                if new is None:
+                    new = max([FIRST_CUSTOM_NUMFMT - 1, *used]) + 1
+                    used.add(new)
+                    codes[new] = code
+                    by_code[code] = new
+                nf.set("numFmtId", str(new))
+                changed += 1
+        return changed
+
     def numfmt_id(self, code: str) -> int:
         """The id of format ``code``: an existing one of ``<numFmts>``, else a new entry."""
         for el in self.items("numFmts"):
@@ -123,6 +157,7 @@ class StylesPart:
     def merge(self, other: etree._Element) -> tuple[dict[int, int], dict[int, int]]:
         """Append the formats of the stylesheet ``other``; returns the maps of its cellXfs
         and dxfs indices to indices in this stylesheet."""
+        self.separate_dxf_numfmt_ids()
         theirs = StylesPart(other)
         fmt_map = {_int(el.get("numFmtId")): self.numfmt_id(el.get("formatCode", ""))
                    for el in theirs.items("numFmts")}

@@ -13,11 +13,11 @@ LABELS: dict[str, str] = {
     'cli.help.version': 'show the version and exit',
     'cli.help.epilog': (
         'examples:\n'
-        '  kpi-xl demo kpi_demo.xlsx                  a finished demo workbook\n'
-        '  kpi-xl template book.xlsx                  an empty template to fill\n'
-        '  kpi-xl refresh book.xlsx --period FY2026Q3 the dashboard and rep tabs\n'
-        '  kpi-xl metrics book.xlsx --by team         the KPI summary on the terminal\n'
-        '  kpi-xl COMMAND --help                      every option of a command\n'
+        '  kpi-xl demo kpi_demo.xlsx                   a finished demo workbook\n'
+        '  kpi-xl template book.xlsx                   an empty template to fill\n'
+        '  kpi-xl refresh book.xlsx --period FY2026Q3  the dashboard and rep tabs\n'
+        '  kpi-xl metrics book.xlsx --by team          the KPI summary on the terminal\n'
+        '  kpi-xl COMMAND --help                       every option of a command\n'
         '\n'
         'exit codes:\n'
         '  0  success\n'
@@ -27,7 +27,7 @@ LABELS: dict[str, str] = {
         '  4  a file cannot be read or written (missing, locked, not a workbook)\n'
         '  5  internal error: the details were saved to a report file to attach\n'
         '\n'
-        'language: messages and help are in Japanese when LANG or LC_ALL is ja_* or\n'
+        'language: messages and help are in Japanese when LANG or LC_ALL is ja_* or '
         'KPI_XL_LANG=ja, in English otherwise.'),
     # ---------------------------------------------------------------- help: commands
     'cli.help.cmd.metrics': ('check the input and print the KPI summary '
@@ -113,6 +113,7 @@ LABELS: dict[str, str] = {
     'cli.usage.invalid_choice': "{option}: '{value}' is not one of the choices",
     'cli.usage.required': 'missing: {names}',
     'cli.usage.needs_value': '{option} needs a value',
+    'cli.usage.takes_no_value': "{option} takes no value (given: '{value}')",
     'cli.usage.no_command': 'give a command: {commands}',
     'cli.usage.source_or_demo': 'give a SOURCE (a workbook or a folder of CSV files) or --demo',
     'cli.usage.problems_suffix': ('--problems: the file name must end in .xlsx or .csv, '

@@ -55,6 +55,8 @@ LABELS: dict[str, str] = {
     'package.bad_suffix': '{name}: not an Excel workbook kpi_xl can write (expected {allowed})',
     'package.template_suffix': ('{name}: a template is an Excel workbook; give {stem}.xlsx '
                                 '(or {stem}.xlsm with --macro)'),
+    'package.suffix_xlsx': '{name}: this writes an .xlsx workbook; give {stem}.xlsx',
+    'package.suffix_xlsm': '{name}: a workbook with the button is an .xlsm file; give {stem}.xlsm',
     'package.macro_name_invalid': ('"{stem}" cannot be the name of a macro workbook: the button '
                                    'imports the Python module named like the workbook, so the '
                                    'name must be letters (any script), digits and underscores, '

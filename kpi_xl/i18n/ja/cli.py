@@ -12,11 +12,11 @@ LABELS: dict[str, str] = {
     'cli.help.version': 'バージョンを表示して終了します',
     'cli.help.epilog': (
         '例:\n'
-        '  kpi-xl demo kpi_demo.xlsx                  デモデータ入りの完成ブックを作成\n'
-        '  kpi-xl template book.xlsx                  入力用の空のテンプレートを作成\n'
-        '  kpi-xl refresh book.xlsx --period FY2026Q3 ダッシュボードと担当者別シートを更新\n'
-        '  kpi-xl metrics book.xlsx --by team         KPIの要約を画面に表示\n'
-        '  kpi-xl コマンド --help                     コマンドのオプションをすべて表示\n'
+        '  kpi-xl demo kpi_demo.xlsx                   デモデータ入りの完成ブックを作成\n'
+        '  kpi-xl template book.xlsx                   入力用の空のテンプレートを作成\n'
+        '  kpi-xl refresh book.xlsx --period FY2026Q3  ダッシュボードと担当者別シートを更新\n'
+        '  kpi-xl metrics book.xlsx --by team          KPIの要約を画面に表示\n'
+        '  kpi-xl コマンド --help                      コマンドのオプションをすべて表示\n'
         '\n'
         '終了コード:\n'
         '  0  正常終了\n'
@@ -25,7 +25,7 @@ LABELS: dict[str, str] = {
         '  4  ファイルを読み書きできない(見つからない、ロック中、ブックではない)\n'
         '  5  内部エラー(詳細をレポートファイルに保存します。お問い合わせの際に添付してください)\n'
         '\n'
-        '表示言語: LANG または LC_ALL が ja_* のとき、または KPI_XL_LANG=ja のときは日本語、\n'
+        '表示言語: LANG または LC_ALL が ja_* のとき、または KPI_XL_LANG=ja のときは日本語、'
         'それ以外は英語で表示します。'),
     # ---------------------------------------------------------------- help: commands
     'cli.help.cmd.metrics': ('入力を検証してKPIの要約を表示します'
@@ -109,6 +109,7 @@ LABELS: dict[str, str] = {
     'cli.usage.invalid_choice': "{option}: '{value}' は指定できません",
     'cli.usage.required': '指定が必要です: {names}',
     'cli.usage.needs_value': '{option} には値を指定してください',
+    'cli.usage.takes_no_value': "{option} には値を指定できません(指定された値: '{value}')",
     'cli.usage.no_command': 'コマンドを指定してください: {commands}',
     'cli.usage.source_or_demo': ('SOURCE(ブックまたはCSVファイルのフォルダー)か --demo を'
                                  '指定してください'),

@@ -59,6 +59,9 @@ LABELS: dict[str, str] = {
                            '（{allowed} のいずれか）'),
     'package.template_suffix': ('{name}: テンプレートは Excel ブックです。{stem}.xlsx '
                                 '（--macro の場合は {stem}.xlsm）を指定してください'),
+    'package.suffix_xlsx': '{name}: .xlsx ブックを作成します。{stem}.xlsx を指定してください',
+    'package.suffix_xlsm': ('{name}: ボタン付きのブックは .xlsm ファイルです。{stem}.xlsm を'
+                            '指定してください'),
     'package.macro_name_invalid': ('「{stem}」はマクロ有効ブックの名前にできません。ボタンは'
                                    'ブックと同じ名前の Python モジュールを読み込むため、名前は'
                                    '文字（日本語可）・数字・アンダースコア（_）だけで、数字で'
