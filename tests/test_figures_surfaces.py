@@ -255,3 +255,37 @@ def test_a_book_without_activities_or_stalled_deals_says_so_in_the_text_as_on_th
         assert text("stalled", lang, n=0) not in out  # no "top 0"
         assert not any(line.startswith(("活動量ランキング", "Activity ranking"))
                        for line in out.splitlines())
+
+
+@pytest.mark.parametrize(("note", "lang", "worded"), [
+    ("no business days left", "ja", "残りの営業日なし"),
+    ("no business days left", "en", "no business days left"),
+    ("needs win rate", "ja", "受注率が測れないため算出できません"),
+    ("needs calls per opportunity", "ja", "商談1件あたりの電話数が測れないため算出できません"),
+    ("needs visits per opportunity", "en", "needs visits per opportunity"),
+    ("period over; no target", "ja", "期間終了; 目標未設定"),
+    ("no deals decided in the period", "ja", "期間内に受注・失注が決まった商談なし"),
+    ("no customers active at the start of the period", "ja", "期首に稼働中の顧客なし"),
+    ("something new", "ja", "something new"),  # no wording yet: shown as it is
+    ("", "ja", ""), (None, "en", ""),
+])
+def test_engine_notes_are_worded_in_the_readers_language(note, lang, worded):
+    from kpi_xl.i18n import note_text
+
+    assert note_text(note, lang) == worded
+
+
+def test_a_past_period_prints_no_english_note_on_japanese_sheets_or_text():
+    from kpi_xl.calendar import parse_period
+
+    ds = load(_demo_dir())
+    period = parse_period("2026-10")  # over on the as-of date: no business days left
+    report = build_report(ds, locale="ja", generated_at=FIXED, period=period, as_of=AS_OF)
+    plan = next(s for s in report.sheets if s.kind == "rep").table("plan")
+    assert {r[-1] for r in plan.rows} == {"残りの営業日なし"}
+    english = re.compile(r"\b[a-z]{2,} [a-z]{2,}\b")
+    cells = [(s.name, t.name, v) for s in report.sheets for t in s.tables for row in t.rows
+             for v in row if isinstance(v, str) and english.search(v)]
+    assert not cells
+    out = render_text(compute_figures(ds, period, AS_OF), "ja")
+    assert not [ln for ln in out.splitlines() if english.search(ln)]

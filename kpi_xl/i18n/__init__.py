@@ -8,11 +8,13 @@ entry with ``str.format`` parameters.
 
 from __future__ import annotations
 
-from ..schema import stage_label
+import re
+
+from ..schema import activity_label, stage_label
 from . import en, ja
 
 __all__ = ["LOCALES", "catalog", "definitions_text", "exclusion_text", "normalize_locale",
-           "outside_text", "risk_reasons", "text"]
+           "note_text", "outside_text", "risk_reasons", "text"]
 
 LOCALES: tuple[str, ...] = ("ja", "en")
 _CATALOGS: dict[str, dict[str, str]] = {"en": en.CATALOG, "ja": ja.CATALOG}
@@ -33,6 +35,28 @@ def text(key: str, locale: str, /, **params: object) -> str:
     """The entry ``key`` in ``locale``, formatted with ``params``."""
     entry = _CATALOGS[normalize_locale(locale)][key]
     return entry.format(**params) if params else entry
+
+
+_PER_OPPORTUNITY = re.compile(r"needs (\w+?)s per opportunity")
+
+
+def note_text(note: object, locale: str) -> str:
+    """The notes the metrics engine attaches to a figure (English keys such as ``"no target"``
+    or ``"needs win rate"``, several joined by ``"; "``) worded in ``locale``. A note with no
+    wording is shown as it is."""
+    cat = _CATALOGS[normalize_locale(locale)]
+    out = []
+    for part in str(note or "").split("; "):
+        if not part:
+            continue
+        key = part.replace(" ", "_")
+        m = _PER_OPPORTUNITY.fullmatch(part)
+        if m and normalize_locale(locale) != "en":  # the English note says it already
+            out.append(text("enote.needs_per_opportunity", locale,
+                            kind=activity_label(m[1], normalize_locale(locale))))
+        else:
+            out.append(cat.get(f"pace.{key}") or cat.get(f"enote.{key}") or part)
+    return "; ".join(dict.fromkeys(out))
 
 
 def exclusion_text(exclusion: object, locale: str) -> str:

@@ -8,7 +8,7 @@ import math
 import pandas as pd
 
 from ..figures import Figures, Window
-from ..i18n import catalog, exclusion_text, outside_text, risk_reasons, text
+from ..i18n import catalog, exclusion_text, note_text, outside_text, risk_reasons, text
 from ..metric_registry import metric_def
 from ..schema import activity_label, stage_label
 from ..units import display_width, format_amount
@@ -67,11 +67,11 @@ class _Text:
         self.out.extend(lines)
 
     def scorecard(self, card: pd.DataFrame, title: str) -> None:
-        L, cat = self.L, catalog(self.locale)
+        L = self.L
         rows = []
         for r in card.itertuples():
             u = "currency" if r.unit == "currency" else "whole"
-            notes = [cat.get(f"pace.{p.replace(' ', '_')}", p)
+            notes = [note_text(p, self.locale)
                      for p in (r.note or "").split("; ") if p and p != "no target"]
             if r.months_without_target and not math.isnan(r.target):
                 notes.append(L("note.no_target_months", months=r.months_without_target))
@@ -135,7 +135,7 @@ def render_text(fig: Figures, locale: str = "en") -> str:
     for name, r in dl["win_rates"].items():
         t.add("  " + L("cli.win_rate", d=t.choice(name), v=_fmt(r["value"], "pct"),
                        num=_fmt(r["numerator"]), den=_fmt(r["denominator"]),
-                       note=r.get("note") or "").rstrip())
+                       note=note_text(r.get("note"), locale)).rstrip())
     vel = dl["pipeline_velocity"]
     t.add("  " + L("cli.avg_deal", v=_fmt(dl["average_deal_size"]["average_deal_size"],
                                           "currency", cur)),
@@ -178,7 +178,7 @@ def _customers(t: _Text) -> None:
         t.add("  " + L("cli.movements", a=mv["active_at_start"], n=mv["new"],
                        r=mv["reactivated"], c=mv["churned"], e=mv["active_at_end"]),
               "  " + L("cli.logo_churn", d=t.choice(lc["definition"]), v=_fmt(lc["value"], "pct"),
-                       note=lc["note"]).rstrip(),
+                       note=note_text(lc["note"], t.locale)).rstrip(),
               "  " + L("cli.retention", grr=_fmt(rr["grr"], "pct"), nrr=_fmt(rr["nrr"], "pct"),
                        d=t.choice(rr["definition"])))
     s = fig.at_risk_summary
@@ -239,7 +239,7 @@ def _tree(t: _Text) -> None:
         q = cat.get(f"quantity.{r.quantity}") or activity_label(r.quantity, t.locale)
         u = "currency" if r.quantity == "revenue" else "count"
         t.add("  " + L("cli.plan_line", q=q, needed=_fmt(r.needed, u, cur), per_day=_fmt(
-            r.per_business_day, u, cur), note=r.note or "").rstrip())
+            r.per_business_day, u, cur), note=note_text(r.note, t.locale)).rstrip())
     t.add("")
 
 

@@ -15,7 +15,7 @@ import unicodedata
 import pandas as pd
 
 from ..figures import Figures, Window
-from ..i18n import catalog, exclusion_text, outside_text, text
+from ..i18n import catalog, exclusion_text, note_text, outside_text, text
 from ..metric_registry import metric_def
 from ..units import display_width
 from .model import Chart, Column, Legend, Sheet, Table
@@ -137,13 +137,8 @@ class LayoutContext:
 
     def notes(self, *parts: str) -> str:
         """Metric notes (English keys such as "no target") worded in the locale."""
-        cat = catalog(self.locale)
-        out = []
-        for part in parts:
-            for p in str(part or "").split("; "):
-                if p:
-                    out.append(cat.get(f"pace.{p.replace(' ', '_')}", p))
-        return "; ".join(dict.fromkeys(out))
+        words = (note_text(part, self.locale) for part in parts)
+        return "; ".join(dict.fromkeys(w for part in words for w in part.split("; ") if w))
 
     def header(self, sheet: Sheet, title: str) -> None:
         """The top of every sheet: its title, then the period, as-of date and source."""

@@ -221,7 +221,7 @@ def tree_tables(ctx: LayoutContext, rep: str) -> list[Table]:
         if money:
             label = ctx.with_unit(label)
         plan_rows.append([label, conv(r.needed), conv(r.per_month), conv(r.per_business_day),
-                          r.note or None])
+                          ctx.notes(r.note) or None])
         fmts.append(ctx.amount_fmt if money else "number")
     plan = Table("plan", ctx.L("plan"),
                  [Column("quantity", ctx.L("quantity"), "text"),

@@ -151,6 +151,22 @@ LABELS: dict[str, str] = {
     'risk.volume': 'order volume down {drop} vs own 12-month level, two quarters running',
     'risk.frequency': 'order frequency down {drop} vs own 12-month level',
     'risk.churned': 'churned',
+    # notes of the metrics engine (English keys in the figures), worded for the reader -----
+    'enote.no_business_days_left': 'no business days left',
+    'enote.needs_average_deal_size': 'needs average deal size',
+    'enote.needs_win_rate': 'needs win rate',
+    'enote.needs_conversion': 'needs conversion',
+    'enote.needs_per_opportunity': 'needs {kind} per opportunity',
+    'enote.no_closed_deals': 'no closed deals',
+    'enote.no_deals': 'no deals',
+    'enote.no_deals_decided_in_the_period': 'no deals decided in the period',
+    'enote.no_deals_decided_or_open_in_the_period': 'no deals decided or open in the period',
+    'enote.no_customers_active_at_the_start_of_the_period': ('no customers active at the start '
+                                                             'of the period'),
+    'enote.no_customers_active_in_the_period': 'no customers active in the period',
+    'enote.no_revenue_from_any_customer_in_the_base_window': ('no revenue from any customer in '
+                                                              'the base window'),
+    'enote.no_won_deals_closed_in_the_period': 'no won deals closed in the period',
     'pace.not_started': 'not started',
     'pace.no_business_day_elapsed_yet': 'no business day elapsed yet',
     'pace.period_over': 'period over',
