@@ -495,3 +495,18 @@ def test_ctrl_c_in_a_real_refresh_says_interrupted_leaves_the_book_and_exits_130
     assert "Traceback" not in rest
     assert target.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["book.xlsx"]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_the_problems_file_gets_the_umask_mode_or_keeps_the_old_files_not_0600(bad_folder,
+                                                                             tmp_path, suffix):
+    target = tmp_path / f"problems{suffix}"
+    old = os.umask(0o022)
+    try:
+        assert run("metrics", str(bad_folder), "--problems", str(target))[0] == 3
+        assert oct(target.stat().st_mode & 0o777) == oct(0o644)
+        target.chmod(0o660)
+        assert run("metrics", str(bad_folder), "--problems", str(target))[0] == 3
+        assert oct(target.stat().st_mode & 0o777) == oct(0o660)
+    finally:
+        os.umask(old)
