@@ -27,7 +27,14 @@ from .calendar import parse_period
 from .cli_commands import COMMAND_RUNNERS, Run, parse_as_of
 from .cli_parser import build_parser, ui_locale
 from .cli_report import describe_oserror
-from .errors import EXIT_FILE, ConfigError, InputError, KpiXlError, ValidationError
+from .errors import (
+    EXIT_FILE,
+    EXIT_INTERRUPTED,
+    ConfigError,
+    InputError,
+    KpiXlError,
+    ValidationError,
+)
 from .figures import compute_figures
 from .i18n import text
 from .progress import Progress
@@ -100,7 +107,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
         return EXIT_FILE
     except KeyboardInterrupt:
         run.fail(text("cli.error.interrupted", locale))
-        return 130
+        return EXIT_INTERRUPTED
     except Exception as exc:
         cause = _os_cause(exc)
         if cause is not None:

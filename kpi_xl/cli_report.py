@@ -24,6 +24,7 @@ from . import __version__
 from .cli_progress import format_seconds
 from .dataset import TABLE_NAMES, Dataset
 from .i18n import exclusion_text, outside_text, text
+from .xlsx.atomic import file_mode_for
 
 __all__ = ["PROBLEM_SUFFIXES", "default_problems_path", "describe_oserror", "guard_text",
            "log_dir", "summary_lines", "write_crash_report", "write_problems"]
@@ -124,6 +125,7 @@ def write_problems(table: pd.DataFrame, path: str | os.PathLike[str], locale: st
                                 for v in row])
         else:
             _write_xlsx(tmp, headers, records, text("cli.problems.title", locale))
+        os.chmod(tmp, file_mode_for(dest))  # not the temporary file's 0600
         os.replace(tmp, dest)
     finally:
         tmp.unlink(missing_ok=True)

@@ -20,6 +20,7 @@ __all__ = [
     "EXIT_FILE",
     "EXIT_INPUT",
     "EXIT_INTERNAL",
+    "EXIT_INTERRUPTED",
     "EXIT_OK",
     "EXIT_USAGE",
     "TABLE_COLUMNS",
@@ -37,6 +38,7 @@ EXIT_USAGE = 2  # unknown command or option, bad argument value (ConfigError)
 EXIT_INPUT = 3  # problems in the input rows (ValidationError)
 EXIT_FILE = 4  # a file cannot be read or written (InputError, OSError)
 EXIT_INTERNAL = 5  # a bug: the traceback is saved to a report file
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it); nothing was written
 
 
 class KpiXlError(Exception):

@@ -4,6 +4,7 @@ file, and internal errors that name a report file instead of printing a tracebac
 import csv
 import io
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -461,3 +462,51 @@ def test_interrupt_is_reported_in_one_line(monkeypatch):
     monkeypatch.setattr("kpi_xl.cli.compute_figures", stop)
     code, _, err = run("metrics", "--demo")
     assert code == 130 and err.strip().splitlines()[-1] == "kpi-xl: interrupted"
+
+
+@pytest.mark.parametrize("phase", ["checking", "rendering"])
+def test_ctrl_c_in_a_real_refresh_says_interrupted_leaves_the_book_and_exits_130(book, phase,
+                                                                                tmp_path):
+    """SIGINT (what Ctrl-C sends) while the book is checked or its sheets rendered: one line,
+    no traceback, exit 130, the book byte for byte as it was and no temporary file left."""
+    import shutil
+    import signal
+
+    target = tmp_path / "book.xlsx"
+    shutil.copy(book, target)
+    before = target.read_bytes()
+    env = dict(os.environ, PYTHONPATH=str(ROOT), KPI_XL_LANG="en")
+    proc = subprocess.Popen([sys.executable, "-m", "kpi_xl", "refresh", str(target)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            cwd=tmp_path)
+    # the end line of the phase before (a pipe gets plain lines; a table's line ends in "s)")
+    before_end = re.compile({"checking": "reading", "rendering": "computing"}[phase] +
+                            r"\s[^…]*\d\.\d s$")
+    seen = []
+    for line in proc.stderr:
+        seen.append(line)
+        if before_end.match(line.rstrip("\n")):
+            proc.send_signal(signal.SIGINT)
+            break
+    rest = proc.stderr.read()
+    proc.wait(timeout=120)
+    assert proc.returncode == 130, "".join(seen) + rest
+    assert rest.strip().splitlines()[-1] == "kpi-xl: interrupted"
+    assert "Traceback" not in rest
+    assert target.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["book.xlsx"]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_the_problems_file_gets_the_umask_mode_or_keeps_the_old_files_not_0600(bad_folder,
+                                                                             tmp_path, suffix):
+    target = tmp_path / f"problems{suffix}"
+    old = os.umask(0o022)
+    try:
+        assert run("metrics", str(bad_folder), "--problems", str(target))[0] == 3
+        assert oct(target.stat().st_mode & 0o777) == oct(0o644)
+        target.chmod(0o660)
+        assert run("metrics", str(bad_folder), "--problems", str(target))[0] == 3
+        assert oct(target.stat().st_mode & 0o777) == oct(0o660)
+    finally:
+        os.umask(old)

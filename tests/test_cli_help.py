@@ -104,7 +104,8 @@ def test_locale_help_says_what_it_changes(en):
 def test_english_help_lists_the_exit_codes(en):
     out = _help()
     for code, words in (("0", "success"), ("2", "usage"), ("3", "input problems"),
-                        ("4", "cannot be read or written"), ("5", "internal error")):
+                        ("4", "cannot be read or written"), ("5", "internal error"),
+                        ("130", "interrupted")):
         assert re.search(rf"^  {code}  .*{words}", out, re.M), code
     for command in COMMANDS:
         assert re.search(rf"^    {command}\s", out, re.M)

@@ -65,3 +65,16 @@ def test_readme_real_data_flow_import_with_derived_targets_then_refresh(tmp_path
     for _ in range(2):  # a second refresh of the same file, too
         assert main(["refresh", str(book), "--quiet"], out=out, err=err) == 0, err.getvalue()
         assert_valid(book)
+
+
+def test_problems_workbook_is_valid(tmp_path):
+    """The problem table written on exit code 3 (values as typed, formula-like text kept as
+    text) is a workbook kpi_xl writes too."""
+    import pandas as pd
+
+    from kpi_xl.cli_report import write_problems
+
+    table = pd.DataFrame({"シート": ["商談", "商談"], "行": [3, None], "列": ["金額", None],
+                          "入力値": ['=HYPERLINK("http://x")', "\x01制御文字"],
+                          "内容": ["数値として読めません", "列がありません"], "対処": ["", ""]})
+    assert_valid(write_problems(table, tmp_path / "book-problems.xlsx", "ja"))

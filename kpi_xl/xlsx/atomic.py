@@ -35,7 +35,7 @@ from ..errors import InputError
 from ..i18n import text
 
 __all__ = ["HOST_TAG", "TEMP_PREFIX", "OutputError", "atomic_output", "check_input_file",
-           "check_output_path", "lock_files", "remove_stale_temp_files"]
+           "check_output_path", "file_mode_for", "lock_files", "remove_stale_temp_files"]
 
 TEMP_PREFIX = ".~kpi_xl-"
 #: temporary files of another computer, or without a process id (older versions), are stale
@@ -176,6 +176,15 @@ def _new_file_mode() -> int:
     return 0o666 & ~mask
 
 
+def file_mode_for(dest: Path) -> int:
+    """The permission bits a file written at ``dest`` gets: those of the file it replaces,
+    else ``0666`` less the umask (a temporary file's own ``0600`` is never kept)."""
+    try:
+        return stat.S_IMODE(os.stat(dest).st_mode)
+    except FileNotFoundError:
+        return _new_file_mode()
+
+
 @contextlib.contextmanager
 def atomic_output(dest: Path, *, locale: str = "en",
                   notices: list[str] | None = None) -> Iterator[BinaryIO]:
@@ -186,7 +195,7 @@ def atomic_output(dest: Path, *, locale: str = "en",
     for p in remove_stale_temp_files(folder):
         if notices is not None:
             notices.append(text("package.stale_temp_removed", locale, path=p))
-    mode = (stat.S_IMODE(os.stat(dest).st_mode) if dest.exists() else _new_file_mode())
+    mode = file_mode_for(dest)
     with _signals_cleanup():
         try:
             fd, name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{HOST_TAG}-{os.getpid()}-",

@@ -26,6 +26,7 @@ LABELS: dict[str, str] = {
         'file)\n'
         '  4  a file cannot be read or written (missing, locked, not a workbook)\n'
         '  5  internal error: the details were saved to a report file to attach\n'
+        '  130  interrupted (Ctrl-C): the book is left as it was\n'
         '\n'
         'language: messages and help are in Japanese when LANG or LC_ALL is ja_* or '
         'KPI_XL_LANG=ja, in English otherwise.'),
