@@ -137,9 +137,17 @@ def period_bounds(period: Period | None, as_of: dt.date | None = None
 def clean_labels(values: pd.Series | np.ndarray) -> pd.Series:
     """Text labels with missing and blank values as :data:`NONE` (object dtype)."""
     s = pd.Series(values, dtype=object) if not isinstance(values, pd.Series) else values
-    s = s.astype(object)
-    s = s.where(s.notna(), NONE).astype(str).str.strip()
-    return s.where(s != "", NONE).astype(object)
+    # each distinct value is cleaned once; the rows take their label by code (−1: missing)
+    codes, uniques = pd.factorize(s)
+    lut = np.array([_clean_label(u) for u in np.asarray(uniques, dtype=object)] + [NONE],
+                   dtype=object)
+    return pd.Series(lut.take(codes), index=s.index, name=s.name, dtype=object)
+
+
+def _clean_label(value: object) -> str:
+    if pd.isna(value):
+        return NONE
+    return str(value).strip() or NONE
 
 
 def _customer_attr(ds: Dataset, column: str) -> pd.Series:
