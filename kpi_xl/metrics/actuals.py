@@ -36,8 +36,8 @@ from ..calendar import Period
 from ..dataset import Dataset
 from ..errors import ConfigError
 from ..metric_registry import activity_kind, canonical_metric, metric_def, metric_names
-from .codes import as_objects, group_sums, month_index, sorted_codes
-from .common import as_day, check_by, check_dataset, check_period, deal_customers, group_labels
+from .codes import as_objects, group_sums, month_index
+from .common import as_day, check_by, check_dataset, check_period, deal_customers, group_codes
 from .common import revenue_basis as revenue_basis_of
 from .customers import customer_acquisition
 from .spells import first_won, valid_orders
@@ -177,7 +177,7 @@ def _event_groups(ds: Dataset, metric: str, basis: str | None, by: str | None
 
     def build(d: Dataset) -> tuple[np.ndarray, np.ndarray]:
         ev = metric_events(d, metric, basis=basis)
-        return sorted_codes(group_labels(d, ev, by))
+        return group_codes(d, ev, by)
 
     return ds.derived(("event_groups", metric, used, by), build)
 

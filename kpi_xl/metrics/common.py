@@ -36,6 +36,7 @@ from ..settings import (
     WIN_RATE_DEFINITIONS,
     Settings,
 )
+from .codes import sorted_codes
 
 __all__ = [
     "ALL",
@@ -50,6 +51,7 @@ __all__ = [
     "customer_labels",
     "deal_customers",
     "definition",
+    "group_codes",
     "group_labels",
     "period_bounds",
     "revenue_basis",
@@ -179,6 +181,33 @@ def group_labels(ds: Dataset, frame: pd.DataFrame, by: str | None) -> pd.Series:
     if by not in frame:
         raise ConfigError(f"these figures cannot be split by {by}")
     return clean_labels(frame[by])
+
+
+def group_codes(ds: Dataset, frame: pd.DataFrame, by: str | None
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, labels): the groups of :func:`group_labels` as codes into their sorted distinct
+    labels (the order ``groupby`` gives). The key column is factorized once and the policy
+    (team of the rep, label cleaning) applied per distinct key, not per row."""
+    by = check_by(by)
+    if by is None:
+        return np.zeros(len(frame), dtype=np.intp), np.array([ALL], dtype=object)
+    if by == "segment":
+        return sorted_codes(group_labels(ds, frame, by))
+    if by != "team" and by not in frame:
+        raise ConfigError(f"these figures cannot be split by {by}")
+    codes, uniques = pd.factorize(frame["rep" if by == "team" else by])
+    keys = pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+    if by == "team":
+        rt = ds.rep_team()
+        rt = rt[~rt.index.duplicated()]
+        team = keys.map(rt)
+        keys = team.where(team.notna(), keys)
+    labels = clean_labels(keys).to_numpy(dtype=object)
+    if (codes < 0).any():  # rows without a key are in NONE
+        labels = np.append(labels, NONE).astype(object)
+        codes = np.where(codes < 0, len(labels) - 1, codes)
+    at, distinct = sorted_codes(labels)
+    return at.take(codes) if len(at) else np.asarray(codes, dtype=np.intp), distinct
 
 
 def customer_labels(ds: Dataset, customers: Iterable[Any], by: str | None,
