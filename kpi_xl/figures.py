@@ -303,12 +303,19 @@ def _risk_summary_by_rep(ds: Dataset, risk: pd.DataFrame, as_of: dt.date, reps: 
     active = (active_customers(ds, as_of, by="rep").set_index("rep")["active_customers"]
               if len(ds.orders) else pd.Series(dtype=int))
     flagged = risk[~risk["churned"].astype(bool)] if len(risk) else risk
+    kinds = ("interval", "volume", "frequency")
+    if len(flagged):  # one grouped pass over the flagged customers, not one filter per rep
+        flags = pd.DataFrame({k: flagged[f"{k}_flag"].astype(bool).to_numpy(dtype=int)
+                              for k in kinds})
+        grouped = flags.groupby(flagged["rep"].astype(object).to_numpy())
+        sizes, sums = grouped.size(), grouped.sum()
+    else:
+        sizes, sums = pd.Series(dtype=int), pd.DataFrame(columns=list(kinds))
     out = {}
     for rep in reps:
-        mine = flagged[flagged["rep"] == rep] if len(flagged) else flagged
-        out[rep] = {"active": int(active.get(rep, 0)), "flagged": len(mine),
-                    **{k: int(mine[f"{k}_flag"].astype(bool).sum()) if len(mine) else 0
-                       for k in ("interval", "volume", "frequency")}}
+        has = rep in sums.index
+        out[rep] = {"active": int(active.get(rep, 0)), "flagged": int(sizes.get(rep, 0)),
+                    **{k: int(sums.at[rep, k]) if has else 0 for k in kinds}}
     return out
 
 

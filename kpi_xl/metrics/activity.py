@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -44,10 +45,40 @@ def _reps(ds: Dataset, reps: Iterable[str] | None) -> list[str]:
     return list(r.loc[r["active"], "rep"].dropna())
 
 
-def _counts(ds: Dataset, start: dt.date, end: dt.date) -> pd.DataFrame:
-    a = ds.activities
-    a = a[(a["date"] >= pd.Timestamp(start)) & (a["date"] <= pd.Timestamp(end))]
-    return a.groupby([a["rep"].astype(object), a["type"].astype(object)]).size()
+@dataclass(frozen=True)
+class _Activities:
+    """The activities table as codes, computed once per dataset: rows with both a rep and a
+    type (the others are in no count), their day, rep code and type code."""
+
+    dates: np.ndarray
+    rep: np.ndarray
+    type: np.ndarray
+    reps: pd.Index
+    types: pd.Index
+
+
+def _activities(ds: Dataset) -> _Activities:
+    def build(d: Dataset) -> _Activities:
+        a = d.activities
+        rep, reps = pd.factorize(a["rep"])
+        kind, types = pd.factorize(a["type"])
+        keep = (rep >= 0) & (kind >= 0)
+        return _Activities(a["date"].to_numpy(dtype="datetime64[ns]")[keep], rep[keep],
+                           kind[keep], pd.Index(np.asarray(reps, dtype=object)),
+                           pd.Index(np.asarray(types, dtype=object)))
+
+    return ds.derived("activity_codes", build)
+
+
+def _between(dates: np.ndarray, start: dt.date, end: dt.date) -> np.ndarray:
+    return (dates >= np.datetime64(pd.Timestamp(start))) & (
+        dates <= np.datetime64(pd.Timestamp(end)))
+
+
+def _lookup(index: pd.Index, names: list[str]) -> np.ndarray:
+    """Positions of ``names`` in ``index`` (−1 for a name not in it)."""
+    return index.get_indexer(pd.Index(names, dtype=object)) if len(index) else np.full(
+        len(names), -1, dtype=np.intp)
 
 
 def activity_ranking(ds: Dataset, start: dt.date, end: dt.date, *,
@@ -59,26 +90,38 @@ def activity_ranking(ds: Dataset, start: dt.date, end: dt.date, *,
     check_dataset(ds)
     start, end = as_day(start, "start"), as_day(end, "end")
     names = _reps(ds, reps)
+    if not names:
+        return pd.DataFrame(columns=RANKING_COLUMNS)
     days = calendar_of(ds).business_days(start, end)
-    counts = _counts(ds, start, end)
-    rows = []
-    for kind in (*ds.settings.activity_types, ALL_TYPES):
-        per = []
-        for rep in names:
-            if kind == ALL_TYPES:
-                n = int(counts[rep].sum()) if rep in counts.index.get_level_values(0) else 0
-            else:
-                n = int(counts.get((rep, kind), 0))
-            per.append((rep, n, n / days if days else math.nan))
-        values = np.array([p[2] for p in per], dtype=float)
-        med = float(np.median(values)) if len(values) and days else math.nan
+    a = _activities(ds)
+    inside = _between(a.dates, start, end)
+    n_types = len(a.types)
+    # one pass: a (rep, type) count matrix, with a zero row for names without activity
+    cells = np.bincount(a.rep[inside] * n_types + a.type[inside],
+                        minlength=len(a.reps) * n_types).reshape(len(a.reps), n_types)
+    cells = np.vstack([cells, np.zeros((1, n_types), dtype=cells.dtype)])
+    rows = _lookup(a.reps, names)
+    kinds = [*ds.settings.activity_types, ALL_TYPES]
+    at = _lookup(a.types, kinds[:-1])
+    parts = []
+    for kind, col in zip(kinds, [*at, None], strict=True):
+        if col is None:
+            n = cells[rows].sum(axis=1)
+        elif col < 0:
+            n = np.zeros(len(names), dtype=np.int64)
+        else:
+            n = cells[rows, col]
+        n = n.astype(np.int64)
+        values = n / days if days else np.full(len(names), math.nan)
+        med = float(np.median(values)) if days else math.nan
         ranks = pd.Series(values).rank(ascending=False, method="min").to_numpy()
-        for (rep, n, v), rk in zip(per, ranks, strict=True):
-            rows.append({"rep": rep, "type": kind, "count": n, "business_days": days,
-                         "per_day": v, "team_median": med,
-                         "vs_median": v / med if med and not math.isnan(med) else math.nan,
-                         "rank": int(rk) if not math.isnan(rk) else None})
-    out = pd.DataFrame(rows, columns=RANKING_COLUMNS)
+        vs = values / med if med and not math.isnan(med) else np.full(len(names), math.nan)
+        parts.append(pd.DataFrame({
+            "rep": list(names), "type": [kind] * len(names), "count": n,
+            "business_days": days, "per_day": values, "team_median": med, "vs_median": vs,
+            "rank": (ranks.astype(np.int64) if days else
+                     pd.Series([None] * len(names), dtype=object))}))
+    out = pd.concat(parts, ignore_index=True)
     # a type nobody did is noise in a ranking: kept only when someone did it
     done = out.groupby("type")["count"].transform("sum") > 0
     return out[done | (out["type"] == ALL_TYPES)].reset_index(drop=True)
@@ -108,21 +151,29 @@ def activity_trend(ds: Dataset, months: list[Period], as_of: dt.date, *,
     check_dataset(ds)
     day = as_day(as_of, "as_of")
     names = _reps(ds, reps)
+    cols = ["rep", "month", "activities", "business_days", "per_day", "team_median"]
+    if not names or not months:
+        return pd.DataFrame(columns=cols)
     cal = calendar_of(ds)
-    rows = []
-    for m in months:
-        end = min(m.end, day)
-        days = cal.business_days(m.start, end) if end >= m.start else 0
-        counts = _counts(ds, m.start, end) if end >= m.start else pd.Series(dtype=int)
-        per = []
-        for rep in names:
-            n = int(counts[rep].sum()) if len(counts) and rep in counts.index.get_level_values(
-                0) else 0
-            per.append((rep, n, n / days if days else math.nan))
-        values = np.array([p[2] for p in per], dtype=float)
-        med = float(np.median(values)) if len(values) and days else math.nan
-        for rep, n, v in per:
-            rows.append({"rep": rep, "month": m.label, "activities": n, "business_days": days,
-                         "per_day": v, "team_median": med})
-    return pd.DataFrame(rows, columns=["rep", "month", "activities", "business_days", "per_day",
-                                       "team_median"])
+    a = _activities(ds)
+    ends = [min(m.end, day) for m in months]
+    days = np.array([cal.business_days(m.start, e) if e >= m.start else 0
+                     for m, e in zip(months, ends, strict=True)], dtype=np.int64)
+    # one pass: each activity in the month whose start … min(end, as_of) holds it
+    starts = np.array([np.datetime64(pd.Timestamp(m.start)) for m in months])
+    stops = np.array([np.datetime64(pd.Timestamp(e)) for e in ends])
+    k = np.searchsorted(starts, a.dates, side="right") - 1
+    inside = (k >= 0) & (a.dates <= stops[np.clip(k, 0, None)])
+    n_m = len(months)
+    cells = np.bincount(a.rep[inside] * n_m + k[inside],
+                        minlength=len(a.reps) * n_m).reshape(len(a.reps), n_m)
+    cells = np.vstack([cells, np.zeros((1, n_m), dtype=cells.dtype)])
+    counts = cells[_lookup(a.reps, names)].T.astype(np.int64)  # month × rep
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per = np.where(days[:, None] > 0, counts / np.maximum(days, 1)[:, None], math.nan)
+    med = np.where(days > 0, np.median(per, axis=1), math.nan)
+    return pd.DataFrame({
+        "rep": names * n_m,
+        "month": [m.label for m in months for _ in names],
+        "activities": counts.ravel(), "business_days": np.repeat(days, len(names)),
+        "per_day": per.ravel(), "team_median": np.repeat(med, len(names))}, columns=cols)

@@ -29,13 +29,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from ..calendar import Period
 from ..dataset import Dataset
 from ..errors import ConfigError
 from ..metric_registry import activity_kind, canonical_metric, metric_def, metric_names
-from .common import as_day, check_by, check_dataset, check_period, deal_customers, group_labels
+from .codes import as_objects, group_sums, month_index
+from .common import as_day, check_by, check_dataset, check_period, deal_customers, group_codes
 from .common import revenue_basis as revenue_basis_of
 from .customers import customer_acquisition
 from .spells import first_won, valid_orders
@@ -57,10 +59,10 @@ _EVENT_COLS = ["date", "rep", "value", "customer", "segment", "product", "channe
 def _events(df: pd.DataFrame, date: pd.Series | str, value: pd.Series | float) -> pd.DataFrame:
     dates = df[date] if isinstance(date, str) else date
     out = pd.DataFrame({"date": pd.to_datetime(dates).astype("datetime64[ns]"),
-                        "rep": df["rep"].astype(object) if "rep" in df else None,
+                        "rep": as_objects(df["rep"]) if "rep" in df else None,
                         "value": value}, index=df.index)
     for c in ("customer", "segment", "product", "channel"):
-        out[c] = df[c].astype(object) if c in df.columns else None
+        out[c] = as_objects(df[c]) if c in df.columns else None
     return out[_EVENT_COLS].reset_index(drop=True)
 
 
@@ -148,17 +150,36 @@ def actuals(ds: Dataset, metric: str, *, by: str | None = None,
     if freq not in (None, "M"):
         raise ConfigError(f"freq must be None or 'M', not {freq!r}")
     ev = metric_events(ds, metric, basis=basis)
+    codes, labels = _event_groups(ds, metric, basis, by)
+    dates = ev["date"].to_numpy(dtype="datetime64[ns]")
+    keep = np.ones(len(ev), dtype=bool)
     if start is not None:
-        ev = ev[ev["date"] >= pd.Timestamp(as_day(start, "start"))]
+        keep &= dates >= np.datetime64(pd.Timestamp(as_day(start, "start")))
     if end is not None:
-        ev = ev[ev["date"] < pd.Timestamp(as_day(end, "end")) + pd.Timedelta(days=1)]
-    ev = ev.assign(group=group_labels(ds, ev, by))
-    keys = ["group"]
+        keep &= dates < np.datetime64(pd.Timestamp(as_day(end, "end")) + pd.Timedelta(days=1))
     if freq:
-        ev = ev[ev["date"].notna()]
-        ev = ev.assign(period=ev["date"].dt.to_period("M").dt.to_timestamp())
-        keys.append("period")
-    return ev.groupby(keys, dropna=False)["value"].sum().rename("actual").reset_index()
+        keep &= ~np.isnat(dates)
+    months = month_index(dates[keep]) if freq else None
+    sums = group_sums(codes[keep], ev["value"].to_numpy(dtype=float)[keep], len(labels), months)
+    cells = sums.present()
+    out = {"group": labels[sums.code_of(cells)]}
+    if freq:
+        out["period"] = sums.month_start_of(cells)
+    out["actual"] = sums.sums[cells]
+    return pd.DataFrame(out)
+
+
+def _event_groups(ds: Dataset, metric: str, basis: str | None, by: str | None
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, sorted labels) of the group of every event of ``metric`` (the grouping policy
+    of :func:`~kpi_xl.metrics.common.group_labels`), computed once per dataset."""
+    used = (basis or revenue_basis_of(ds)[0]) if metric == "revenue" else None
+
+    def build(d: Dataset) -> tuple[np.ndarray, np.ndarray]:
+        ev = metric_events(d, metric, basis=basis)
+        return group_codes(d, ev, by)
+
+    return ds.derived(("event_groups", metric, used, by), build)
 
 
 def actual_to_date(ds: Dataset, metric: str, period: Period, as_of: dt.date,
@@ -173,11 +194,15 @@ def actual_to_date(ds: Dataset, metric: str, period: Period, as_of: dt.date,
         return pd.Series(dtype=float)
     if period.is_all:
         ev = metric_events(ds, metric)
-        keep = ev["date"] < pd.Timestamp(day) + pd.Timedelta(days=1)
+        codes, labels = _event_groups(ds, metric, None, by)
+        dates = ev["date"].to_numpy(dtype="datetime64[ns]")
+        keep = dates < np.datetime64(pd.Timestamp(day) + pd.Timedelta(days=1))
         if day >= period.end:
-            keep |= ev["date"].isna()
-        ev = ev[keep]
-        s = ev.assign(group=group_labels(ds, ev, by)).groupby("group")["value"].sum()
+            keep |= np.isnat(dates)
+        sums = group_sums(codes[keep], ev["value"].to_numpy(dtype=float)[keep], len(labels))
+        cells = sums.present()
+        s = pd.Series(sums.sums[cells], index=pd.Index(labels[cells], dtype=object,
+                                                        name="group"), name="value")
     else:
         a = actuals(ds, metric, by=by, start=period.start, end=min(day, period.end))
         s = a.set_index("group")["actual"] if len(a) else pd.Series(dtype=float)

@@ -90,20 +90,32 @@ def churn_parts(sp: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.
 def logo_ratio(parts: pd.DataFrame, definition: str) -> Ratio:
     """Logo churn of ``definition`` from :func:`churn_parts` (formulas in the module
     docstring); NaN with a note when nobody is in the denominator."""
+    return _logo_from_counts(_logo_counts(parts).sum().to_dict(), definition)
+
+
+def _logo_counts(parts: pd.DataFrame) -> pd.DataFrame:
+    """Per customer, the 0/1 terms :func:`logo_ratio` adds up (so that groups are one sum)."""
+    return pd.DataFrame({
+        "churned_from_start": parts["churned_from_start"].astype(int),
+        "active_at_start": parts["active_at_start"].astype(int),
+        "left_out": (parts["churned_any"] & ~parts["active_at_start"]).astype(int),
+        "churned_any": parts["churned_any"].astype(int),
+        "active_or_started": (parts["active_at_start"] | parts["started"]).astype(int)},
+        index=parts.index)
+
+
+def _logo_from_counts(n: dict, definition: str) -> Ratio:
     if definition == "active_at_start":
-        num = int(parts["churned_from_start"].sum())
-        den = int(parts["active_at_start"].sum())
-        r = ratio(num, den, definition,
+        r = ratio(int(n["churned_from_start"]), int(n["active_at_start"]), definition,
                   zero_note="no customers active at the start of the period")
-        left_out = int((parts["churned_any"] & ~parts["active_at_start"]).sum())
+        left_out = int(n["left_out"])
         if left_out and not math.isnan(r.value):
             r = Ratio(r.value, r.numerator, r.denominator, definition,
                       f"{left_out} customer(s) who started and churned inside the period are "
                       f"left out")
         return r
-    num = int(parts["churned_any"].sum())
-    den = int((parts["active_at_start"] | parts["started"]).sum())
-    return ratio(num, den, definition, zero_note="no customers active in the period")
+    return ratio(int(n["churned_any"]), int(n["active_or_started"]), definition,
+                 zero_note="no customers active in the period")
 
 
 def logo_churn(ds: Dataset, start: Any, end: Any = None, *, definition: str | None = None,
@@ -134,11 +146,13 @@ def logo_churn(ds: Dataset, start: Any, end: Any = None, *, definition: str | No
     if by is None:
         return logo_ratio(parts, d)
     groups = customer_groups(ds, by, sp["customer"])
-    rows = []
-    labels = pd.Series(parts.index.map(groups), index=parts.index)
-    for g in sorted(set(groups)):
-        r = logo_ratio(parts[labels == g], d)
-        rows.append({by: g, **r.as_dict()})
+    # one grouped sum over the customers, then each group's ratio from its counts
+    counts = _logo_counts(parts)
+    sums = counts.groupby(parts.index.map(groups).to_numpy()).sum()
+    zero = dict.fromkeys(counts.columns, 0)
+    rows = [{by: g, **_logo_from_counts(sums.loc[g].to_dict() if g in sums.index else zero,
+                                        d).as_dict()}
+            for g in sorted(set(groups))]
     return pd.DataFrame(rows, columns=[by, "value", "numerator", "denominator", "definition",
                                        "note"])
 

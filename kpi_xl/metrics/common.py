@@ -36,6 +36,7 @@ from ..settings import (
     WIN_RATE_DEFINITIONS,
     Settings,
 )
+from .codes import sorted_codes
 
 __all__ = [
     "ALL",
@@ -50,6 +51,7 @@ __all__ = [
     "customer_labels",
     "deal_customers",
     "definition",
+    "group_codes",
     "group_labels",
     "period_bounds",
     "revenue_basis",
@@ -137,9 +139,17 @@ def period_bounds(period: Period | None, as_of: dt.date | None = None
 def clean_labels(values: pd.Series | np.ndarray) -> pd.Series:
     """Text labels with missing and blank values as :data:`NONE` (object dtype)."""
     s = pd.Series(values, dtype=object) if not isinstance(values, pd.Series) else values
-    s = s.astype(object)
-    s = s.where(s.notna(), NONE).astype(str).str.strip()
-    return s.where(s != "", NONE).astype(object)
+    # each distinct value is cleaned once; the rows take their label by code (−1: missing)
+    codes, uniques = pd.factorize(s)
+    lut = np.array([_clean_label(u) for u in np.asarray(uniques, dtype=object)] + [NONE],
+                   dtype=object)
+    return pd.Series(lut.take(codes), index=s.index, name=s.name, dtype=object)
+
+
+def _clean_label(value: object) -> str:
+    if pd.isna(value):
+        return NONE
+    return str(value).strip() or NONE
 
 
 def _customer_attr(ds: Dataset, column: str) -> pd.Series:
@@ -171,6 +181,33 @@ def group_labels(ds: Dataset, frame: pd.DataFrame, by: str | None) -> pd.Series:
     if by not in frame:
         raise ConfigError(f"these figures cannot be split by {by}")
     return clean_labels(frame[by])
+
+
+def group_codes(ds: Dataset, frame: pd.DataFrame, by: str | None
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, labels): the groups of :func:`group_labels` as codes into their sorted distinct
+    labels (the order ``groupby`` gives). The key column is factorized once and the policy
+    (team of the rep, label cleaning) applied per distinct key, not per row."""
+    by = check_by(by)
+    if by is None:
+        return np.zeros(len(frame), dtype=np.intp), np.array([ALL], dtype=object)
+    if by == "segment":
+        return sorted_codes(group_labels(ds, frame, by))
+    if by != "team" and by not in frame:
+        raise ConfigError(f"these figures cannot be split by {by}")
+    codes, uniques = pd.factorize(frame["rep" if by == "team" else by])
+    keys = pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+    if by == "team":
+        rt = ds.rep_team()
+        rt = rt[~rt.index.duplicated()]
+        team = keys.map(rt)
+        keys = team.where(team.notna(), keys)
+    labels = clean_labels(keys).to_numpy(dtype=object)
+    if (codes < 0).any():  # rows without a key are in NONE
+        labels = np.append(labels, NONE).astype(object)
+        codes = np.where(codes < 0, len(labels) - 1, codes)
+    at, distinct = sorted_codes(labels)
+    return at.take(codes) if len(at) else np.asarray(codes, dtype=np.intp), distinct
 
 
 def customer_labels(ds: Dataset, customers: Iterable[Any], by: str | None,

@@ -149,7 +149,9 @@ def pipeline_landing(ds: Dataset, period: Period, as_of: dt.date, *, by: str | N
     od = open_deals(ds, day)
     stages = stage_matrix(ds).stages
     p_of = dict(zip(probabilities["stage"], probabilities["probability"], strict=True))
-    p = np.array([p_of.get(stages[k], 0.0) for k in od.stage], dtype=float)
+    p_lut = np.array([p_of.get(s, 0.0) for s in stages], dtype=float)  # one per stage
+    p = p_lut.take(np.asarray(od.stage, dtype=np.intp)) if len(p_lut) else np.zeros(
+        len(od.stage))
     amount = opp["amount"].to_numpy(dtype=float)[od.rows]
     no_amount = np.isnan(amount)
     amount = np.where(no_amount, 0.0, amount)

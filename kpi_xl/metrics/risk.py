@@ -55,13 +55,18 @@ def poisson_cdf(k: np.ndarray, lam: np.ndarray) -> np.ndarray:
     k = np.asarray(k, dtype=np.int64)
     lam = np.asarray(lam, dtype=float)
     out = np.full(lam.shape, np.nan)
-    for i in np.flatnonzero(~np.isnan(lam)):
-        term, total = math.exp(-lam[i]), 0.0
-        for j in range(int(k[i]) + 1):
-            if j:
-                term *= lam[i] / j
-            total += term
-        out[i] = min(total, 1.0)
+    live = np.flatnonzero(~np.isnan(lam))
+    if not len(live):
+        return out
+    kk, ll = k[live], lam[live]
+    # the series Σ_{j ≤ k} e^-λ λ^j / j!, term by term for every customer at once (the same
+    # operations, in the same order, as one customer's loop)
+    term = np.array([math.exp(-x) for x in ll])  # libm's exp, bit for bit as before
+    total = np.where(kk >= 0, term, 0.0)
+    for j in range(1, int(kk.max(initial=0)) + 1):
+        term = term * (ll / j)
+        total = np.where(j <= kk, total + term, total)
+    out[live] = np.minimum(total, 1.0)
     return out
 
 

@@ -8,7 +8,9 @@ index (× 100). Nothing else is computed here.
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
+import functools
 import math
 import unicodedata
 
@@ -21,7 +23,7 @@ from ..units import display_width
 from .model import Chart, Column, Legend, Sheet, Table
 from .pages import paginate
 
-__all__ = ["LayoutContext", "num", "records", "wrap_text"]
+__all__ = ["LayoutContext", "num", "records", "tuples_of", "wrap_text"]
 
 
 def num(v: object) -> object:
@@ -33,8 +35,31 @@ def num(v: object) -> object:
     return v
 
 
+@functools.lru_cache(maxsize=256)
+def _row_type(fields: tuple[str, ...]) -> type:
+    return collections.namedtuple("Pandas", fields, rename=True)
+
+
+def tuples_of(df: pd.DataFrame) -> list[tuple]:
+    """``list(df.itertuples())`` — the same named tuples with the same values — without
+    ``itertuples``' per-column positional indexing and a new tuple class on every call (the
+    rep tabs read ~10 small frames each)."""
+    if not df.columns.is_unique:
+        return list(df.itertuples())
+    make = _row_type(("Index", *map(str, df.columns)))._make
+    return [make(r) for r in zip(df.index, *(df[c] for c in df.columns), strict=True)]
+
+
 def records(df: pd.DataFrame, cols: list[str]) -> list[list[object]]:
     return [[num(v) for v in row] for row in df[cols].itertuples(index=False, name=None)]
+
+
+def _text_as_objects(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with its pandas ``string`` columns as object columns (same values)."""
+    text_cols = [c for c in df.columns if isinstance(df[c].dtype, pd.StringDtype)]
+    if not text_cols:
+        return df
+    return df.astype(dict.fromkeys(text_cols, object))
 
 
 def wrap_text(line: str, width: int) -> list[str]:
@@ -75,9 +100,12 @@ class LayoutContext:
                   "landing": (fig.landing_rep, "group"), "stalled": (fig.stalled, "rep"),
                   "ranking": (fig.activity_ranking, "rep"),
                   "act_trend": (fig.activity_trend, "rep")}
+        # text columns as Python objects first (these tables are small): the split and the
+        # rows read per tab are then plain NumPy takes, not Arrow takes and conversions
+        frames = {name: (_text_as_objects(frame), col) for name, (frame, col) in tables.items()}
         self._split = {name: ({k: g for k, g in frame.groupby(col, sort=False)}
-                              if len(frame) else {}) for name, (frame, col) in tables.items()}
-        self._empty = {name: frame for name, (frame, _) in tables.items()}
+                              if len(frame) else {}) for name, (frame, col) in frames.items()}
+        self._empty = {name: frame for name, (frame, _) in frames.items()}
 
     def of(self, name: str, rep: str) -> pd.DataFrame:
         """The rows of one rep in figures table ``name`` (an empty frame when none)."""

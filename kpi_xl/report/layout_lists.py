@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..i18n import catalog
 from ..schema import activity_label, stage_label
-from .layout_context import LayoutContext, num, records, wrap_text
+from .layout_context import LayoutContext, num, records, tuples_of, wrap_text
 from .model import Chart, Column, Conditional, Series, Sheet, Table
 
 __all__ = ["activity_ranking_section", "at_risk_table", "churn_section", "cohort_table",
@@ -29,7 +29,7 @@ def stalled_table(ctx: LayoutContext, stalled: pd.DataFrame, name: str, top: int
     factor = f"{n:g}"
     shown = stalled.head(top) if top else stalled
     rows = []
-    for r in shown.itertuples():
+    for r in tuples_of(shown):
         why = [ctx.L(f"stl.reason.{k}") for k in ("stalled", "overdue") if getattr(r, k)]
         rows.append([r.opportunity_id, r.rep, ctx.amount(r.amount),
                      stage_label(r.stage, ctx.locale),
@@ -72,7 +72,7 @@ def activity_ranking_section(ctx: LayoutContext) -> tuple[Table, list[Chart]]:
     per_won = fig.activity_per_won.set_index("rep")["per_won"]
     types = _types(ctx)
     rows = []
-    for r in total.itertuples():
+    for r in tuples_of(total):
         rows.append([r.rank, r.rep, num(r.per_day), num(r.vs_median),
                      *(num(per_type.get((r.rep, t))) for t in types),
                      num(per_won.get(r.rep))])
@@ -122,7 +122,7 @@ def rep_activity_sections(ctx: LayoutContext, rep: str) -> list[tuple[Table, lis
                conditional=[Conditional("vs_median", low=0.8, high=1.0)],
                note=ctx.L("note.vs_median"), empty=ctx.L("why.no_activities"))
     tr = ctx.of("act_trend", rep)
-    trows = [[r.month, num(r.per_day), num(r.team_median)] for r in tr.itertuples()]
+    trows = [[r.month, num(r.per_day), num(r.team_median)] for r in tuples_of(tr)]
     trend = Table("act_trend", ctx.L("act_trend"),
                   [Column("month", ctx.L("month"), "text"),
                    Column("own", ctx.L("act.own"), "number"),
@@ -146,7 +146,7 @@ def at_risk_table(ctx: LayoutContext, risk: pd.DataFrame, name: str, top: int | 
             Column("volume", ctx.L("risk.col.volume"), "change"),
             Column("frequency", ctx.L("risk.col.frequency"), "change")]
     rows = []
-    for r in shown.itertuples():
+    for r in tuples_of(shown):
         interval = (ctx.L("risk.cell.interval", days=int(r.days_since_last),
                           gap=f"{r.median_interval_days:.0f}") if r.interval_flag else None)
         rows.append([*map(num, (r.name, r.customer, r.rep, r.last_order)),
@@ -163,7 +163,7 @@ def churn_section(ctx: LayoutContext, name: str) -> tuple[Table, list[Chart]]:
     """Churn and retention by month; the churn rate (a few %) on its own axis beside GRR/NRR
     (around 100 %)."""
     rows = []
-    for r in ctx.fig.churn_trend.itertuples():
+    for r in tuples_of(ctx.fig.churn_trend):
         label = pd.Timestamp(r.period_start).strftime("%Y-%m")
         note = ctx.L(f"note.{r.note}") if r.note == "before_data" else None
         rows.append([label, *(None if num(v) is None else int(v) for v in (
@@ -214,7 +214,7 @@ def tree_tables(ctx: LayoutContext, rep: str) -> list[Table]:
     tree = fig.rep_trees[rep]
     cat = catalog(ctx.locale)
     plan_rows, fmts = [], []
-    for r in tree.plan.itertuples():
+    for r in tuples_of(tree.plan):
         label = cat.get(f"quantity.{r.quantity}") or activity_label(r.quantity, ctx.locale)
         money = r.quantity == "revenue"
         conv = ctx.amount if money else num
@@ -232,7 +232,7 @@ def tree_tables(ctx: LayoutContext, rep: str) -> list[Table]:
                  note=ctx.L("note.days_left", days=tree.business_days_remaining,
                             period=fig.period.label))
     lev_rows, lev_fmt = [], []
-    for r in tree.levers.itertuples():
+    for r in tuples_of(tree.levers):
         money = r.driver == "avg_deal_size"
         conv = ctx.amount if money else num
         lev_rows.append([ctx.L(f"driver.{r.driver}"), conv(r.current), conv(r.benchmark),
@@ -331,7 +331,7 @@ def definitions_sheet_tables(ctx: LayoutContext, sheet: Sheet) -> None:
 
         sep = "、" if ctx.locale == "ja" else ", "
         items.insert(4, (ctx.L("probability_values"),
-                         sep.join(one(r) for r in probs.itertuples())))
+                         sep.join(one(r) for r in tuples_of(probs))))
     cols = [Column("item", ctx.L("def.item"), "text"),
             Column("meaning", ctx.L("def.meaning"), "text", width=_DEFINITION_WIDTH + 2)]
     sheet.add(Table("metric_definitions", ctx.L("def.section.metrics"), cols,

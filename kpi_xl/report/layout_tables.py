@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..i18n import catalog
 from ..schema import stage_label
-from .layout_context import LayoutContext, num
+from .layout_context import LayoutContext, num, tuples_of
 from .model import Chart, Column, Conditional, Series, Table
 
 __all__ = ["categories_table", "comparisons_table", "funnel_section", "landing_table",
@@ -31,7 +31,7 @@ def scorecard_table(ctx: LayoutContext, card: pd.DataFrame, name: str) -> Table:
             Column("required_per_day", ctx.L("required"), "auto", auto_map={"int": "number"}),
             Column("note", ctx.L("note"), "longtext")]
     rows, fmts = [], []
-    for r in card.itertuples():
+    for r in tuples_of(card):
         money = r.unit == "currency"
         missing = (ctx.L("note.no_target_months", months=r.months_without_target)
                    if r.months_without_target and not math.isnan(r.target) else "")
@@ -66,7 +66,7 @@ def comparisons_table(ctx: LayoutContext, cmp: pd.DataFrame, name: str) -> Table
             Column("t12m_last_year", ctx.L("cmp.t12m_last_year"), "auto"),
             Column("t12m_yoy", ctx.L("cmp.t12m_yoy"), "change")]
     rows, fmts = [], []
-    for r in cmp.itertuples():
+    for r in tuples_of(cmp):
         money = r.unit == "currency"
         conv = ctx.amount if money else num
         label = (ctx.L("activities") if r.metric == "activities"
@@ -128,7 +128,7 @@ def landing_table(ctx: LayoutContext, land: pd.DataFrame, card: pd.DataFrame, la
     fig = ctx.fig
     rev = card[card["metric"] == "revenue"]
     run = float(rev["forecast"].iloc[0]) if len(rev) else math.nan
-    rows = [_landing_row(ctx, label, r, run) for r in land.itertuples()]
+    rows = [_landing_row(ctx, label, r, run) for r in tuples_of(land)]
     r = land.iloc[0] if len(land) else None
     note = "" if r is None else ctx.L(
         "note.landing", undated=int(r["undated_open"]), undated_amount=ctx.money(
@@ -180,7 +180,7 @@ def revenue_trend_section(ctx: LayoutContext, name: str) -> tuple[Table, list[Ch
     other = "orders" if fig.revenue_basis == "won_deals" else "won_deals"
     a = ctx.amount
     rows, notes = [], []
-    for r in fig.trend.itertuples():
+    for r in tuples_of(fig.trend):
         if r.note:
             notes.append(f"{r.month}: " + ctx.L(
                 "note.basis_empty", basis=ctx.L(f"basis.{fig.revenue_basis}"),
@@ -213,7 +213,7 @@ def rep_trend_section(ctx: LayoutContext, rep: str) -> tuple[Table, list[Chart]]
     t = ctx.of("trend", rep)
     extra = [m for m in ("won_deals",) if m in t.columns]
     rows = []
-    for r in t.itertuples():
+    for r in tuples_of(t):
         rows.append([r.month, ctx.amount(r.target), ctx.amount(r.revenue), num(r.achievement),
                      num(r.pace), *(int(getattr(r, m)) for m in extra)])
     cols = [Column("month", ctx.L("month"), "text"), ctx.amount_column("target", "target"),
@@ -236,7 +236,7 @@ def funnel_section(ctx: LayoutContext, f: pd.DataFrame, name: str) -> tuple[Tabl
     definition = f["definition"].iloc[0] if len(f) else fig.settings.conversion_basis
     probs = fig.stage_probabilities.set_index("stage") if len(fig.stage_probabilities) else None
     rows = []
-    for r in f.itertuples():
+    for r in tuples_of(f):
         p = probs.loc[r.stage] if probs is not None and r.stage in probs.index else None
         rows.append([stage_label(r.stage, ctx.locale), int(r.reached),
                      num(r.conversion_from_previous), num(r.conversion_from_first),
