@@ -55,7 +55,7 @@ def _master(table: Table, column: str, col: Collector, dup_msg: str,
     """key → the master's spelling; duplicates and spellings of one key are problems.
     Column operations on factorized codes (a 商談 table holds 200,000 ids)."""
     arr = _values(table, column)
-    (keys,) = ((name_keys(arr),) if key is name_key  # the batch form, same keys
+    (keys,) = ((name_keys(table.frame[column]),) if key is name_key  # batch form, same keys
                else per_distinct(arr, lambda v: (key(v),), 1))
     have = np.flatnonzero(pd.notna(keys))
     values, rows = arr[have], table.rows[have]
