@@ -30,10 +30,10 @@ def block_columns(body: Sequence[object], width: int) -> list[np.ndarray]:
     """The ``width`` columns of a block of rows, as object arrays: a short row (or a value
     that is not a row) has blanks where it has no cell, cells beyond ``width`` are ignored."""
     n = len(body)
-    if n and set(map(type, body)) == {list} and set(map(len, body)) == {width}:  # type: ignore
+    if n and set(map(type, body)) == {list} and set(map(len, body)) == {width}:
         flat = np.fromiter(
             itertools.chain.from_iterable(body),
-            dtype=object,  # type: ignore
+            dtype=object,
             count=n * width,
         ).reshape(n, width)
         return [np.ascontiguousarray(flat[:, j]) for j in range(width)]
@@ -67,12 +67,11 @@ def typed_series(
         else np.fromiter(values, dtype=object, count=len(values))
     )
     kinds = (cell_types(arr) if types is None else set(types)) - {_NONE}
-    series = pd.Series(arr, dtype=object)
     try:
         if kinds and kinds <= _DATE_TYPES:
             return pd.Series(pd.to_datetime(arr, cache=False))
         if kinds and kinds <= _NUMBER_TYPES:
-            return series.astype("float64")
+            return pd.Series(arr, dtype=object).astype("float64")
     except (ValueError, TypeError, OverflowError):  # out of pandas' range, time zones …
         pass
-    return series
+    return pd.Series(arr, dtype=object)
