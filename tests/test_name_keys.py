@@ -50,6 +50,11 @@ def test_a_categorical_column_is_keyed_per_category():
     assert list(name_keys(s)) == ["b", None, "b", "b"]
 
 
+def test_a_string_dtype_column_is_keyed_like_its_objects():
+    s = pd.Series(["A ", None, "ａ", "山田\u3000太郎"], dtype="string")
+    assert list(name_keys(s)) == ["a", None, "a", "山田太郎"]
+
+
 def test_numbers_among_many_texts_are_keyed_as_their_text():
     values = np.array([*MANY, 1001, 2.5, "Ｘ"], dtype=object)
     assert list(name_keys(values)[-3:]) == ["1001", "2.5", "x"]
