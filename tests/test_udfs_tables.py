@@ -111,6 +111,15 @@ def test_funnel_bad_tables_are_value_errors_with_the_located_problem(table, key,
     assert r.key == key and explain("KPI_FUNNEL", table, locale="en") == "#VALUE! " + words
 
 
+def test_a_date_cell_named_in_a_table_problem_reads_as_in_a_refresh():
+    # a column of date cells reaches the validator as dates (as a reader hands them), so the
+    # value shown is the date, not datetime's isoformat with a midnight time
+    rows = [OPP_JA[0][:6], ["o1", "A", D(2026, 4, 10), "受注", D(2026, 4, 1), 1000],
+            ["o2", "B", D(2026, 4, 3), "失注", D(2026, 4, 20), None]]
+    assert KPI_FUNNEL(rows) == "#VALUE!"
+    assert "（値: 2026-04-01）— 作成日は2026-04-10です" in explain("KPI_FUNNEL", rows)
+
+
 def test_funnel_header_only_gives_zero_counts():
     got = KPI_FUNNEL([OPP_JA[0]])
     assert [r[1] for r in got[1:]] == [0] * 5 and got[1][3] == ""

@@ -20,6 +20,7 @@ from .text import (
     company_key,
     describe_difference,
     name_key,
+    name_keys,
     nfkc,
     parse_text,
     text_values,
@@ -27,6 +28,6 @@ from .text import (
 )
 
 __all__ = ["ANY", "COUNT", "MONEY", "Issue", "Parsed", "blank_mask", "classify", "company_key",
-           "describe_difference", "name_key", "nfkc", "parse_bool", "parse_dates",
+           "describe_difference", "name_key", "name_keys", "nfkc", "parse_bool", "parse_dates",
            "parse_numbers", "parse_text", "per_distinct", "read_dates", "read_flags",
            "read_numbers", "text_values", "visible"]

@@ -24,12 +24,14 @@ import unicodedata
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..i18n import text as _t
-from .cells import BLANK, DATE, NUMBER, TEXT, Cells, classify
+from .cells import BLANK, DATE, NUMBER, TEXT, Cells, classify, distinct
 
-__all__ = ["company_key", "describe_difference", "name_key", "nfkc", "parse_text", "text_values",
-           "visible"]
+__all__ = ["company_key", "describe_difference", "name_key", "name_keys", "nfkc", "parse_text",
+           "text_values", "visible"]
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SPACES = re.compile(r"\s+")
@@ -48,6 +50,58 @@ def name_key(text: object) -> str:
         return "".join(s.split()).lower()
     s = unicodedata.normalize("NFKC", s).translate(_ZERO_WIDTH)
     return "".join(s.split()).casefold()
+
+
+#: The ASCII characters ``str.split()`` splits on (space, \t \n \v \f \r and \x1c–\x1f).
+_ASCII_SPACE = "".join(c for c in map(chr, range(128)) if c.isspace())
+_IS_ASCII_SPACE = np.zeros(256, dtype=bool)
+_IS_ASCII_SPACE[[ord(c) for c in _ASCII_SPACE]] = True
+_SPACE_RUNS = "[" + "".join(f"\\x{ord(c):02x}" for c in _ASCII_SPACE) + "]+"  # RE2 syntax
+_COLUMN_FROM = 2_000  # fewer distinct values: the plain loop is as fast
+
+
+def name_keys(values: np.ndarray | pd.Series | list) -> np.ndarray:
+    """:func:`name_key` of every value, as an object array aligned with ``values`` (None where
+    a value is missing), computed once per distinct value — the batch form for columns.
+
+    Same keys as :func:`name_key`, value for value. Distinct ASCII texts (ids, most names
+    of English books) are keyed with Arrow column operations — ASCII white space removed,
+    ASCII lower case, which is what ``name_key`` does to ASCII — and the others one by one
+    with ``name_key`` (NFKC needs Python's own Unicode tables to stay identical)."""
+    if isinstance(values, list):
+        values = np.fromiter(values, dtype=object, count=len(values))
+    codes, uniques = distinct(values)
+    keys = _distinct_keys(uniques)
+    return np.append(keys, None)[np.where(codes < 0, len(keys), codes)]
+
+
+def _distinct_keys(uniques: np.ndarray) -> np.ndarray:
+    """``name_key`` of each value of ``uniques`` (distinct, none missing)."""
+    n = len(uniques)
+    if n < _COLUMN_FROM:
+        return np.fromiter(map(name_key, uniques), dtype=object, count=n)
+    try:
+        ascii_ = np.fromiter(map(str.isascii, uniques), dtype=bool, count=n)
+    except TypeError:  # numbers, dates …: str() of each, as name_key does
+        return np.fromiter(map(name_key, uniques), dtype=object, count=n)
+    keys = np.empty(n, dtype=object)
+    if ascii_.all():
+        keys[:] = _ascii_keys(uniques)
+    elif ascii_.any():
+        keys[ascii_] = _ascii_keys(uniques[ascii_])
+    other = np.flatnonzero(~ascii_)
+    if len(other):
+        keys[other] = np.fromiter(map(name_key, uniques[other]), dtype=object, count=len(other))
+    return keys
+
+
+def _ascii_keys(texts: np.ndarray) -> np.ndarray:
+    """``name_key`` of ASCII texts as column operations: ASCII white space out, lower case."""
+    arr = pa.array(texts, type=pa.large_string())
+    data = arr.buffers()[2]
+    if data is not None and _IS_ASCII_SPACE[np.frombuffer(data, dtype=np.uint8)].any():
+        arr = pc.replace_substring_regex(arr, _SPACE_RUNS, "")
+    return pc.ascii_lower(arr).to_numpy(zero_copy_only=False)
 
 
 _JA_AFFIXES = (

@@ -30,7 +30,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from ..parse import company_key, name_key, per_distinct, visible
+from ..parse import company_key, name_key, name_keys, per_distinct, visible
 from ..parse.cells import distinct
 from .aliases import Aliases
 from .codes import map_codes, objects, to_codes
@@ -55,8 +55,9 @@ def _master(table: Table, column: str, col: Collector, dup_msg: str,
     """key → the master's spelling; duplicates and spellings of one key are problems.
     Column operations on factorized codes (a 商談 table holds 200,000 ids)."""
     arr = _values(table, column)
-    (keys,) = per_distinct(arr, lambda v: (key(v),), 1)
-    have = np.flatnonzero(np.array([k is not None for k in keys], dtype=bool))
+    (keys,) = ((name_keys(table.frame[column]),) if key is name_key  # batch form, same keys
+               else per_distinct(arr, lambda v: (key(v),), 1))
+    have = np.flatnonzero(pd.notna(keys))
     values, rows = arr[have], table.rows[have]
     key_codes, key_uniques = pd.factorize(keys[have])
     value_codes, _ = pd.factorize(values)

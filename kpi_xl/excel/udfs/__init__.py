@@ -8,10 +8,11 @@ every formula is also a plain Python function (that is how the tests call them).
 
 Each formula:
 
-1. converts what Excel passes (:mod:`.inputs`, :mod:`.ranges`, :mod:`.frames`): a scalar, a
-   1-D or 2-D list, blanks as ``None``, dates as ``datetime`` or serial numbers, numbers as
-   text (``'1,200'``, ``'¥1,200'``, ``'25%'``), option words in English or Japanese (全件,
-   平均 …), names and ids matched by key (``山田　太郎`` = ``山田 太郎``);
+1. converts what Excel passes (:mod:`.inputs`, :mod:`.ranges`, :mod:`.frames`; column by
+   column, :mod:`.columns`): a scalar, a 1-D or 2-D list, blanks as ``None``, dates as
+   ``datetime`` or serial numbers, numbers as text (``'1,200'``, ``'¥1,200'``, ``'25%'``),
+   option words in English or Japanese (全件, 平均 …), names and ids matched by key
+   (``山田　太郎`` = ``山田 太郎``, :func:`kpi_xl.parse.name_keys`);
 2. calls the metric function named in its docstring (never a re-implemented formula);
 3. returns a number, a table (header row first; undefined cells blank, a note column says
    why), or a real Excel error — ``#N/A`` when the result is undefined (no data, no target,

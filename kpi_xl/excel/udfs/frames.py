@@ -12,9 +12,10 @@ import pandas as pd
 from ...i18n import text
 from ...parse import name_key, parse_text
 from ...schema import normalize_header, table_spec
+from .columns import block_columns, cell_types, typed_series
 from .inputs import CELL_TYPES, blank, is_range, rows
 from .outcome import NUM, VALUE, fail, typed
-from .ranges import SETTINGS, column, locale_of
+from .ranges import SETTINGS, locale_of
 
 __all__ = ["column_label", "find_column", "given", "header_row", "names_of",
            "reps_from_names", "table_frame", "table_locale"]
@@ -46,33 +47,24 @@ def table_frame(x: Any, name: str) -> pd.DataFrame:
     body = table[1:]
     if not body:
         return pd.DataFrame({h: pd.Series(dtype=object) for h in header})
-    df = None
-    if all(isinstance(r, list) and len(r) == len(header) for r in (body[0], body[-1])):
-        try:
-            df = pd.DataFrame(body, columns=header, dtype=object)
-        except (ValueError, TypeError, AssertionError):
-            df = None  # ragged rows: column by column below
-    if df is None:
-        df = pd.DataFrame({h: pd.Series(column(body, i), dtype=object)
-                           for i, h in enumerate(header)})
-    for h in header:
-        _check_column(df[h].to_numpy(dtype=object), f"{name} [{h}]")
-    return df
+    columns = {}
+    for h, values in zip(header, block_columns(body, len(header)), strict=True):
+        types = cell_types(values)
+        _check_column(values, types, f"{name} [{h}]")
+        columns[h] = typed_series(values, types)
+    return pd.DataFrame(columns)
 
 
-def _check_column(values: np.ndarray, name: str) -> None:
+def _check_column(values: np.ndarray, types: set[type], name: str) -> None:
     """Refuse what no cell can hold (a dict, a nested list …) and integers beyond float's
     range, naming the row of the selected range (1 = its header row)."""
-    types = np.fromiter(map(type, values), dtype=object, count=len(values))
-    kinds = pd.unique(types)
-    bad = [t for t in kinds if t is not type(None) and not issubclass(t, CELL_TYPES)]
+    bad = [t for t in types if t is not type(None) and not issubclass(t, CELL_TYPES)]
     if bad:
-        i = int(np.argmax(np.isin(types, bad)))
+        kinds = np.fromiter(map(type, values), dtype=object, count=len(values))
+        i = int(np.argmax(np.isin(kinds, bad)))
         fail(VALUE, "not_a_value", argument=name, cell=i + 2)
-    if any(t is int for t in kinds):
-        ints = np.flatnonzero(np.fromiter((t is int for t in types), dtype=bool,
-                                          count=len(types)))
-        big = [i for i in ints if abs(values[i]) >= 2 ** 63]
+    if int in types:
+        big = [i for i, v in enumerate(values) if type(v) is int and abs(v) >= 2 ** 63]
         if big:
             fail(NUM, "not_finite", argument=f"{name} ({big[0] + 2})",
                  value=typed(values[big[0]]))

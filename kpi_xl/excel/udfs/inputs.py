@@ -29,6 +29,7 @@ from ...parse import read_dates, read_numbers
 from ...parse.cells import BLANK, NUMBER, OTHER, TEXT, Cells, classify
 from ...parse.result import EXCEL_ERRORS, Issue
 from ...schema import option_key
+from .columns import typed_series
 from .outcome import NUM, VALUE, XL_CVERR, fail, typed
 
 __all__ = [
@@ -49,7 +50,6 @@ __all__ = [
 ]
 
 CELL_TYPES = (str, bool, int, float, dt.date, np.generic, pd.Timestamp)
-_ERROR_TEXTS = list(EXCEL_ERRORS)
 
 
 def is_range(x: object) -> bool:
@@ -87,7 +87,7 @@ def rows(x: Any) -> list[list]:
         return []
     if not is_range(x[0]):
         return [list(x)]
-    if isinstance(x, list) and all(type(r) is list for r in x):  # what xlwings passes
+    if isinstance(x, list) and set(map(type, x)) == {list}:  # what xlwings passes
         return x
     return [r if isinstance(r, list) else (list(r) if is_range(r) else [r]) for r in x]
 
@@ -254,32 +254,12 @@ def whole_number(x: Any, name: str, minimum: int, default: int | None = None,
 # --------------------------------------------------------------------------- columns
 
 
-_NUMBER_TYPES = frozenset({int, float})
-_DATE_TYPES = frozenset({dt.datetime, pd.Timestamp})
-
-
-def _typed(values: list) -> pd.Series:
-    """The cells as a typed Series when they are all dates or all numbers (blanks aside), so
-    that :mod:`kpi_xl.parse` takes its column fast path; else an object Series."""
-    series = pd.Series(values, dtype=object)
-    types = set(map(type, values))
-    types.discard(type(None))
-    try:
-        if types and types <= _DATE_TYPES:
-            return pd.Series(pd.to_datetime(series.to_numpy(), cache=False))
-        if types and types <= _NUMBER_TYPES:
-            return series.astype("float64")
-    except (ValueError, TypeError, OverflowError):  # out of pandas' range, time zones …
-        pass
-    return series
-
-
 def check_cells(values: list, name: str, first: int = 1) -> Cells:
     """Classify a column of cells; an Excel error (passed through) or something no cell can
     hold stops the formula, naming the first such cell (``first``: the number of the first
     value in the range the user selected — 2 when a header cell was skipped)."""
     try:
-        c = classify(_typed(values))
+        c = classify(typed_series(values))
     except (OverflowError, ValueError, TypeError):  # e.g. an int beyond float's range
         for i, v in enumerate(values):
             _check(v, name, i + first)
@@ -290,10 +270,11 @@ def check_cells(values: list, name: str, first: int = 1) -> Cells:
     if other.any():
         i = int(np.argmax(other))
         fail(VALUE, "not_a_value", argument=name, cell=i + first)
-    if len(c.text_uniques):
-        errs = pd.Index(c.text_uniques, dtype=object).str.upper().isin(_ERROR_TEXTS)
-        if errs.any():
-            bad = np.isin(c.text_codes, np.flatnonzero(errs))
+    if len(c.text_uniques):  # an error text starts with "#" (the texts are stripped)
+        errs = [i for i, u in enumerate(c.text_uniques) if u[:1] == "#"
+                and u.upper() in EXCEL_ERRORS]
+        if errs:
+            bad = np.isin(c.text_codes, errs)
             i = int(np.argmax(bad))
             _check(values[i], name, i + first)
     return c

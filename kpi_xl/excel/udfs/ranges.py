@@ -27,7 +27,7 @@ import pandas as pd
 from ...calendar import Period, month_period, parse_period
 from ...errors import KpiXlError
 from ...i18n import normalize_locale, text
-from ...parse import name_key, read_dates
+from ...parse import name_keys, read_dates
 from ...parse.cells import BLANK, TEXT
 from ...parse.text import text_values
 from ...read.locale import has_japanese
@@ -71,8 +71,7 @@ def key_codes(values: list, name: str, first: int = 1) -> np.ndarray:
         codes, uniques = pd.factorize(text_values(c.raw, cells=c))
     if not len(uniques):
         return np.full(len(values), -1, dtype=np.int64)
-    keys = [("".join(u.split()).lower() if u.isascii() else name_key(u)) for u in uniques]
-    key_of_unique, _ = pd.factorize(np.array(keys, dtype=object))
+    key_of_unique, _ = pd.factorize(name_keys(np.asarray(uniques, dtype=object)))
     return np.where(codes < 0, -1, np.append(key_of_unique, -1)[codes]).astype(np.int64)
 
 
