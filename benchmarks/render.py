@@ -99,8 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     work = args.workdir or args.book.parent
     cache = work / f"{args.book.stem}.report.pickle"
     if args.compute:  # in its own process, so that the measuring parent stays small
-        from kpi_xl.readers import read_source
-
+        from kpi_xl.read import read_source
         from kpi_xl.report.layout import build_report
         from kpi_xl.validate import validate
 
