@@ -4,8 +4,9 @@
 a fresh process, and prints the median wall time and the peak resident set size of each:
 
 - ``read_source``: what ``kpi-xl refresh`` reads (input tables located, checked, typed);
-- ``fastexcel``: ``fastexcel.read_excel(BOOK)`` and ``load_sheet(name, eager=True)`` for every
-  sheet — the floor no reader built on fastexcel can go under.
+- ``fastexcel``: ``fastexcel.read_excel(BOOK)`` and ``load_table(name, eager=True)`` for every
+  Excel table (:func:`benchmarks.child.fastexcel_read`) — the floor no reader built on
+  fastexcel can go under.
 """
 
 from __future__ import annotations
@@ -25,16 +26,14 @@ __all__ = ["main"]
 def _child(mode: str, book: str) -> None:
     t0 = time.perf_counter()
     if mode == "read_source":
-        from kpi_xl import read_source
+        from kpi_xl.read import read_source
 
         tables = read_source(book)
         rows = {name: len(t.frame) for name, t in tables.items()}
     else:
-        import fastexcel
+        from benchmarks.child import fastexcel_read
 
-        reader = fastexcel.read_excel(book)
-        rows = {name: reader.load_sheet(name, eager=True).num_rows
-                for name in reader.sheet_names}
+        rows = fastexcel_read(Path(book))
     wall = time.perf_counter() - t0
     usage = resource.getrusage(resource.RUSAGE_SELF)
     print(json.dumps({"mode": mode, "wall": wall, "cpu": usage.ru_utime + usage.ru_stime,

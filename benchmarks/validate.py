@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> None:
     args = p.parse_args(argv)
     cases: list[tuple[str, dict]] = []
     if args.book:
-        from kpi_xl.readers import read_source
+        from kpi_xl.read import read_source
 
         cases.append(("book", read_source(args.book)))
     tables = frames(SCENARIOS[args.scenario])

@@ -171,12 +171,17 @@ def _slice(arr: pa.Array, index: np.ndarray) -> pa.Array:
 
 
 def _text_from_encoded(arr: pa.Array, enc: pa.DictionaryArray) -> pd.Series:
-    valid = len(arr) - arr.null_count
-    if valid > 1 and len(enc.dictionary) <= _CATEGORY_SHARE * valid:
+    """What :func:`_text_series` gives for ``arr``, from its dictionary encoding (computed
+    once: a column of 500,000 distinct order numbers is not encoded a second time)."""
+    filled = len(arr) - arr.null_count  # '' included
+    if filled > 1 and len(enc.dictionary) <= _CATEGORY_SHARE * filled:
         s = enc.to_pandas()
         if "" in s.cat.categories:
             s = s.cat.remove_categories([""])
         return s
+    empty = pc.index(enc.dictionary, "").as_py()  # position of '' in the dictionary, or -1
+    if empty < 0:  # nothing to blank: _text_series would find the same dictionary again
+        return arr.to_pandas()
     return _text_series(arr)
 
 

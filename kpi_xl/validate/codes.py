@@ -7,7 +7,7 @@ Python call per row. The Dataset gets pandas ``string`` columns at the end (:fun
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -15,7 +15,23 @@ import pandas as pd
 
 from ..parse.cells import distinct, from_distinct, take_distinct
 
-__all__ = ["map_codes", "objects", "to_codes", "to_string"]
+__all__ = ["Known", "map_codes", "objects", "to_codes", "to_string"]
+
+
+class Known:
+    """Values whose result is known in advance (a master table's own spellings → the value
+    they resolve to), held as a hash index: :func:`map_codes` looks every distinct value up
+    in one vectorised call and runs its per-value function only for the others."""
+
+    def __init__(self, mapping: Mapping[Any, Any]) -> None:
+        self.index = pd.Index(list(mapping), dtype=object)
+        self.values = np.fromiter(iter(mapping.values()), dtype=object, count=len(mapping))
+
+    def find(self, values: np.ndarray) -> np.ndarray:
+        """Position of each value in the index, -1 when unknown."""
+        if not len(self.index) or not len(values):
+            return np.full(len(values), -1, dtype=np.int64)
+        return self.index.get_indexer(pd.Index(values, dtype=object))
 
 
 def objects(s: pd.Series) -> np.ndarray:
@@ -38,16 +54,23 @@ def to_codes(values: np.ndarray | pd.Series, index: pd.Index | None = None) -> p
     return from_distinct(codes, uniques, index=index)
 
 
-def map_codes(s: pd.Series, fn: Callable[[Any], tuple[Any, Any]]
+def map_codes(s: pd.Series, fn: Callable[[Any], tuple[Any, Any]], known: Known | None = None
               ) -> tuple[pd.Series, np.ndarray, list[Any]]:
     """Apply ``fn`` once per distinct value: it returns ``(new value, problem or None)``.
+    Values in ``known`` take their known value without a call (``fn`` must agree with it).
 
     Returns the re-coded categorical Series, the positions of the rows whose value has a
     problem, and those problems (aligned with the positions)."""
     codes, uniques = distinct(s)
     results: list[Any] = [(None, None)] * len(uniques)
-    for c in np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(uniques))):
-        # categories no row uses are left alone
+    # categories no row uses are left alone
+    todo = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(uniques)))
+    if known is not None and len(todo):
+        pos = known.find(uniques[todo])
+        for c, v in zip(todo[pos >= 0].tolist(), known.values[pos[pos >= 0]], strict=True):
+            results[c] = (v, None)
+        todo = todo[pos < 0]
+    for c in todo:
         results[c] = fn(uniques[c])
     out = from_distinct(codes, [r[0] for r in results], index=s.index)
     bad = [i for i, r in enumerate(results) if r[1] is not None]

@@ -33,7 +33,7 @@ import pandas as pd
 from ..parse import company_key, name_key, name_keys, per_distinct, visible
 from ..parse.cells import distinct
 from .aliases import Aliases
-from .codes import map_codes, objects, to_codes
+from .codes import Known, map_codes, objects, to_codes
 from .collect import Collector, Table
 from .hints import suggest, variants_text
 
@@ -51,9 +51,11 @@ def _set(table: Table, column: str, values: np.ndarray) -> None:
 
 
 def _master(table: Table, column: str, col: Collector, dup_msg: str,
-            key: Callable[[object], str] = name_key) -> dict[str, str]:
-    """key → the master's spelling; duplicates and spellings of one key are problems.
-    Column operations on factorized codes (a 商談 table holds 200,000 ids)."""
+            key: Callable[[object], str] = name_key) -> tuple[dict[str, str], Known]:
+    """key → the master's spelling, and each spelling the master holds → the spelling its key
+    resolves to (what a lookup of it by key gives, without computing the key again);
+    duplicates and spellings of one key are problems. Column operations on factorized codes
+    (a 商談 table holds 200,000 ids)."""
     arr = _values(table, column)
     (keys,) = ((name_keys(table.frame[column]),) if key is name_key  # batch form, same keys
                else per_distinct(arr, lambda v: (key(v),), 1))
@@ -83,15 +85,18 @@ def _master(table: Table, column: str, col: Collector, dup_msg: str,
     out = np.full(len(arr), None, dtype=object)
     out[have] = canonical[key_codes]
     _set(table, column, out)
-    return mapping
+    spellings = dict(zip(values[first_of_value], canonical[spelling_keys], strict=True))
+    return mapping, Known(spellings)
 
 
 def _resolve(table: Table, column: str, aliases: Aliases, alias_column: str,
-             lookup: Callable[[str], tuple[str | None, object]], col: Collector) -> None:
+             lookup: Callable[[str], tuple[str | None, object]], col: Collector,
+             known: Known | None = None) -> None:
     """Replace ``column`` by what ``lookup`` returns per distinct value: (value, None) or
     (None, (message, hint)) for a problem. An unresolved value stays as typed, so later checks
     see the cell filled (one cause, one problem: an unknown rep on a target is not also "a
-    target without a rep")."""
+    target without a rep"). Values in ``known`` (the master's own spellings, for which
+    ``lookup`` gives the known value) are resolved in one vectorised step."""
     if column not in table.frame:
         return
     vals = aliases.apply(table.frame[column], alias_column)
@@ -100,7 +105,7 @@ def _resolve(table: Table, column: str, aliases: Aliases, alias_column: str,
         hit, problem = lookup(v)
         return (v if problem is not None else hit), problem
 
-    out, rows, problems = map_codes(vals, one)
+    out, rows, problems = map_codes(vals, one, known)
     if len(rows):
         typed = table.frame[column]
         shown = table.header(column, col.locale)
@@ -136,7 +141,7 @@ def _reps(tables: dict[str, Table], aliases: Aliases, col: Collector) -> None:
             t.frame[c] = aliases.apply(t.frame[c], "rep")
         _unify(refs, name_key)
         return
-    mapping = _master(reps, "rep", col, "msg.duplicate_name")
+    mapping, spelled = _master(reps, "rep", col, "msg.duplicate_name")
     known = list(mapping.values())
 
     def lookup(v: str) -> tuple[object, object]:
@@ -147,7 +152,7 @@ def _reps(tables: dict[str, Table], aliases: Aliases, col: Collector) -> None:
                       suggest(v, known, col.locale, fallback=col.t("hint.add_rep")))
 
     for t, c in refs:
-        _resolve(t, c, aliases, "rep", lookup, col)
+        _resolve(t, c, aliases, "rep", lookup, col, spelled)
 
 
 def _teams(tables: dict[str, Table], aliases: Aliases, col: Collector) -> None:
@@ -190,7 +195,7 @@ def _customers(tables: dict[str, Table], aliases: Aliases, col: Collector) -> No
             t.frame[c] = aliases.apply(t.frame[c], "customer")
         _unify(refs, company_key)
         return
-    ids = _master(cu, "customer", col, "msg.duplicate_id")
+    ids, spelled = _master(cu, "customer", col, "msg.duplicate_id")
     by_name: dict[str, set[str]] = {}
     by_company: dict[str, set[str]] = {}
     shown: dict[str, str] = {}
@@ -220,14 +225,14 @@ def _customers(tables: dict[str, Table], aliases: Aliases, col: Collector) -> No
                       col.t("hint.pair", first=near, second=add) if near else add)
 
     for t, c in refs:
-        _resolve(t, c, aliases, "customer", lookup, col)
+        _resolve(t, c, aliases, "customer", lookup, col, spelled)
 
 
 def _opportunities(tables: dict[str, Table], col: Collector) -> None:
     opp = tables.get("opportunities")
     if opp is None:
         return
-    ids = _master(opp, "opportunity_id", col, "msg.duplicate_id")
+    ids, spelled = _master(opp, "opportunity_id", col, "msg.duplicate_id")
     known = list(ids.values())
     no_aliases = Aliases()
 
@@ -238,10 +243,10 @@ def _opportunities(tables: dict[str, Table], col: Collector) -> None:
         return None, (col.t("msg.unknown.opportunity"), suggest(v, known, col.locale))
 
     for t, c in _present(tables, ("stage_history",), "opportunity_id"):
-        _resolve(t, c, no_aliases, "opportunity", strict, col)
+        _resolve(t, c, no_aliases, "opportunity", strict, col, spelled)
     for t, c in _present(tables, ("activities",), "opportunity_id"):
         _resolve(t, c, no_aliases, "opportunity", lambda v: (ids.get(name_key(v), v), None),
-                 col)
+                 col, spelled)
 
 
 def resolve_names(tables: dict[str, Table], aliases: Aliases, col: Collector) -> None:
