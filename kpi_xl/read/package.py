@@ -6,8 +6,9 @@ a regular file (a named pipe or a device would block), its size, what it looks l
 not an .xlsx (an old .xls, an encrypted/password-protected workbook, a CSV, a web page), the
 zip's member count, duplicate or encrypted members, compression methods, every member's
 uncompressed size and compression ratio and their total, and — for the parts parsed here as
-trees (relationships, workbook, tables) — DTDs and nesting depth. Parts handed to fastexcel are
-streamed through :func:`kpi_xl.read.xmlscan.scan_part` first.
+trees (relationships, workbook, tables) — DTDs and nesting depth. Parts handed to fastexcel
+(sheets, shared strings, styles) are streamed through :func:`kpi_xl.read.xmlscan.scan_part`
+first: size, DTD, truncation and nesting depth, against the same limits.
 """
 
 from __future__ import annotations
@@ -246,6 +247,8 @@ class Package:
                              limit=self.limits.max_member_bytes)
         if result.doctype:
             raise self.error("read.part_doctype", part=part)
+        if result.depth > self.limits.max_depth:
+            raise self.error("read.part_depth", part=part, limit=self.limits.max_depth)
         if not result.complete:
             raise self.error("read.part_truncated", part=part)
         return result
