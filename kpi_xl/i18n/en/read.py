@@ -104,13 +104,13 @@ LABELS: dict[str, str] = {
     'read.csv_encoding': ('{file} starts as {encoding} text but is not valid {encoding} at '
                           'byte {position:,}; save it again from Excel'),
     'read.csv_syntax': '{file}, line {line}: the file cannot be read as CSV ({detail})',
-    'read.csv_undecodable': ('{file}: a cell in column {column} is not valid {encoding} text '
+    'read.csv_undecodable': ('a cell in column {column} is not valid {encoding} text '
                              '(the rest of the file is); it was probably pasted from a file in '
                              'another encoding'),
     'read.csv_undecodable_hint': ('retype the cell, or save the whole file again as '
                                   '"CSV UTF-8 (comma delimited)"; the value shown is how it '
                                   'reads in the other encoding'),
-    'read.csv_fields': ('{file}: this row has {count} fields but the header has {expected} '
+    'read.csv_fields': ('this row has {count} fields but the header has {expected} '
                         '(a comma or tab inside a value that is not in quotes?)'),
     'read.csv_fields_hint': ('put values that contain the separator in double quotes, or '
                              'remove the extra separator'),

@@ -108,13 +108,13 @@ LABELS: dict[str, str] = {
                           '{position:,} バイト目が {encoding} として読めません。'
                           'Excel で保存し直してください'),
     'read.csv_syntax': '{file} の {line}行目: CSV として読み取れません({detail})',
-    'read.csv_undecodable': ('{file}: {column}列のセルが {encoding} の文字として読めません'
+    'read.csv_undecodable': ('{column}列のセルが {encoding} の文字として読めません'
                              '(ほかのセルは読めます)。別の文字コードのファイルから貼り付けた可能性'
                              'があります'),
     'read.csv_undecodable_hint': ('セルを入力し直すか、ファイル全体を「CSV UTF-8 (コンマ区切り)」'
                                   'で保存し直してください。値は別の文字コードで読んだ場合の表示で'
                                   'す'),
-    'read.csv_fields': ('{file}: この行の項目数は {count} ですが、見出しは {expected} 項目です'
+    'read.csv_fields': ('この行の項目数は {count} ですが、見出しは {expected} 項目です'
                         '(値の中の区切り文字が引用符で囲まれていない可能性があります)'),
     'read.csv_fields_hint': ('区切り文字を含む値はダブルクォーテーション(")で囲むか、'
                              '余分な区切り文字を削除してください'),
