@@ -237,6 +237,18 @@ def encrypted_lookalike(tmp: Path) -> Path:
     return path
 
 
+def ods_lookalike(tmp: Path) -> Path:
+    """An OpenDocument spreadsheet saved under an .xlsx name: a zip whose first member,
+    stored, is ``mimetype`` naming its type (as LibreOffice writes it)."""
+    path = tmp / "calc.xlsx"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet",
+                   compress_type=zipfile.ZIP_STORED)
+        z.writestr("content.xml", "<office:document-content/>",
+                   compress_type=zipfile.ZIP_DEFLATED)
+    return path
+
+
 def csv_lookalike(tmp: Path) -> Path:
     path = tmp / "export.xlsx"
     path.write_bytes("日付,顧客ID,金額\n2026/10/1,C001,1200000\n".encode("cp932"))

@@ -160,6 +160,8 @@ def test_billion_laughs_in_the_workbook_part_is_refused(tmp_path):
     (corpus.encrypted_lookalike, ["protected.xlsx is protected with a password",
                                   "remove the password"]),
     (corpus.csv_lookalike, ["export.xlsx", "looks like a CSV text file", "Rename it to .csv"]),
+    (corpus.ods_lookalike, ["calc.xlsx is not an .xlsx workbook", "OpenDocument spreadsheet",
+                            "Excel Workbook (*.xlsx)"]),
     (corpus.html_lookalike, ["report.xlsx", "web page (HTML)"]),
     (corpus.truncated_download, ["half.xlsx is damaged", "download"]),
     (corpus.random_bytes, ["random.xlsx is not an .xlsx workbook"]),

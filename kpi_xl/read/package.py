@@ -42,6 +42,7 @@ __all__ = [
 
 _ZIP = (b"PK\x03\x04", b"PK\x05\x06")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ODS = b"application/vnd.oasis.opendocument.spreadsheet"
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
@@ -81,12 +82,13 @@ def _head(path: Path, n: int) -> bytes:
 
 def what_is(path: Path) -> str:
     """What a file that is not a zip looks like: ``xls``, ``encrypted``, ``ole``, ``csv``,
-    ``html``, ``xml2003``, ``empty`` or ``unknown`` (``zip`` for a package)."""
+    ``html``, ``xml2003``, ``empty`` or ``unknown`` (``zip`` for a package, ``ods`` for an
+    OpenDocument spreadsheet, whose first, stored member names its type)."""
     head = _head(path, 1 << 20)
     if not head:
         return "empty"
     if head.startswith(_ZIP):
-        return "zip"
+        return "ods" if _ODS in head[:256] else "zip"
     if head.startswith(_OLE):
         if "EncryptedPackage".encode("utf-16-le") in head:
             return "encrypted"

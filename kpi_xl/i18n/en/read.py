@@ -37,6 +37,9 @@ LABELS: dict[str, str] = {
                         'it as "Excel Workbook (*.xlsx)"'),
     'read.looks_xml2003': ('{file} is not an .xlsx workbook: it is an "XML Spreadsheet 2003" '
                            'file. Open it in Excel and save it as "Excel Workbook (*.xlsx)"'),
+    'read.looks_ods': ('{file} is not an .xlsx workbook: it is an OpenDocument spreadsheet '
+                       '(.ods, as LibreOffice Calc saves it). Open it and save it as "Excel '
+                       '2007-365 (.xlsx)" / "Excel Workbook (*.xlsx)"'),
     'read.looks_unknown': ('{file} is not an .xlsx workbook (its content is not a spreadsheet '
                            'package; the download may be incomplete or the file damaged)'),
     # the package

@@ -40,6 +40,9 @@ LABELS: dict[str, str] = {
     'read.looks_xml2003': ('{file} は .xlsx 形式のブックではなく、「XML スプレッドシート 2003」'
                            '形式のファイルです。Excel で開き、「Excel ブック (*.xlsx)」として保存'
                            'し直してください'),
+    'read.looks_ods': ('{file} は .xlsx 形式のブックではなく、OpenDocument スプレッドシート'
+                       '(.ods、LibreOffice Calc の形式)です。開いて「Excel 2007-365 (.xlsx)」'
+                       '(Excel では「Excel ブック (*.xlsx)」)として保存し直してください'),
     'read.looks_unknown': ('{file} は .xlsx 形式のブックではありません(表計算のファイルとして'
                            '読めない内容です。ダウンロードが途中で止まったか、ファイルが壊れて'
                            'いる可能性があります)'),
