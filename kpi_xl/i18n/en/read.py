@@ -137,4 +137,9 @@ LABELS: dict[str, str] = {
                                    'names: {columns}; give each column one name'),
     # the Python API
     'read.limit_invalid': 'Limits.{name} must be a positive number, not {value!r}',
+    # kpi-xl import: the export files
+    'import.fields': ('{file}: the header has {expected} fields but {rows}; the values would '
+                      'land in the wrong columns. Put values that contain the separator in '
+                      'double quotes, or remove the extra separators, then import again'),
+    'import.fields_row': 'line {line} has {count}',
 }

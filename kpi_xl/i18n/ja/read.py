@@ -143,4 +143,9 @@ LABELS: dict[str, str] = {
                                    '{columns}。列名は1つずつにしてください'),
     # Python API
     'read.limit_invalid': 'Limits.{name} には正の数を指定してください(指定値: {value!r})',
+    # kpi-xl import: 取り込むファイル
+    'import.fields': ('{file}: 見出しは {expected} 項目ですが、{rows}。このままでは値が別の列に'
+                      '入ります。区切り文字を含む値はダブルクォーテーション(")で囲むか、余分な'
+                      '区切り文字を削除してから取り込み直してください'),
+    'import.fields_row': '{line}行目は {count} 項目',
 }
