@@ -126,7 +126,7 @@ class Run:
         """Print the problems, write the full table (``--problems`` or next to the input) and
         say where; exit code 3."""
         self.fail(str(exc))
-        L = self.locale
+        L = exc.locale  # the problems' language (the book's), as in the lines above
         target = Path(self.args.problems) if getattr(self.args, "problems", None) else \
             default_problems_path(self.input_path())
         table = exc.table()

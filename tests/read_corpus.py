@@ -139,6 +139,32 @@ def hostile_deep_sheet(tmp: Path, depth: int = 200_000) -> Path:
         b"<sheetData>", b"<sheetData>" + b"<x>" * depth + b"</x>" * depth))
 
 
+_SST_REL = (b'<Relationship Id="rIdSst" Target="sharedStrings.xml" Type="http://schemas.'
+            b'openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/>')
+_SST_TYPE = (b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.'
+             b'openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>')
+
+
+def hostile_deep_streamed(tmp: Path, part: str, depth: int) -> Path:
+    """``depth`` nested elements in a part fastexcel streams — the sheet (after its rows),
+    the shared strings (one item, in a package that gains the part) or the styles — stored
+    uncompressed, so that neither the size nor the compression ratio gives it away."""
+    parts = members(book(tmp / "base.xlsx"))
+    nest = b"<x>" * depth + b"</x>" * depth
+    if part == "xl/sharedStrings.xml":
+        parts[part] = (b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+                       b' count="1" uniqueCount="1"><si><t>a</t>' + nest + b"</si></sst>")
+        rels = "xl/_rels/workbook.xml.rels"
+        parts[rels] = parts[rels].replace(b"</Relationships>", _SST_REL + b"</Relationships>")
+        types = "[Content_Types].xml"
+        parts[types] = parts[types].replace(b"</Types>", _SST_TYPE + b"</Types>")
+    else:
+        root = parts[part].rfind(b"</")
+        parts[part] = parts[part][:root] + nest + parts[part][root:]
+    return write(tmp / f"deep_{depth}_{part.rsplit('/', 1)[-1]}.xlsx", parts,
+                 method=zipfile.ZIP_STORED)
+
+
 def hostile_truncated_sheet(tmp: Path) -> Path:
     return _with_sheet(tmp, "truncated.xlsx", lambda s: s[:len(s) // 2])
 
@@ -208,6 +234,18 @@ def encrypted_lookalike(tmp: Path) -> Path:
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1000)
                      + "EncryptionInfo".encode("utf-16-le") + bytes(50)
                      + "EncryptedPackage".encode("utf-16-le") + bytes(3000))
+    return path
+
+
+def ods_lookalike(tmp: Path) -> Path:
+    """An OpenDocument spreadsheet saved under an .xlsx name: a zip whose first member,
+    stored, is ``mimetype`` naming its type (as LibreOffice writes it)."""
+    path = tmp / "calc.xlsx"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet",
+                   compress_type=zipfile.ZIP_STORED)
+        z.writestr("content.xml", "<office:document-content/>",
+                   compress_type=zipfile.ZIP_DEFLATED)
     return path
 
 

@@ -358,18 +358,44 @@ def test_problems_file_as_csv_keeps_formula_text_inert(bad_folder, tmp_path):
     assert not any(v[:1] in "=+-@" for r in rows for v in r)
 
 
-def test_problems_file_as_xlsx_in_japanese(bad_folder, tmp_path, monkeypatch):
+def test_problems_file_and_its_line_follow_the_book_language_not_the_terminal(
+        bad_folder, tmp_path, monkeypatch):
+    # an English CSV folder on a Japanese terminal: the problems are English, so the line
+    # naming the file and the file itself are English too (one language for one report)
     monkeypatch.setenv("KPI_XL_LANG", "ja")
     target = tmp_path / "p.xlsx"
     code, _, err = run("metrics", str(bad_folder), "--problems", str(target))
-    assert code == 3 and f"{target} に書き出しました" in err
+    assert code == 3 and f"is listed in {target}" in err
+    assert "に書き出しました" not in err
     wb = openpyxl.load_workbook(target)
-    assert wb.sheetnames == ["問題一覧"]
+    assert wb.sheetnames == ["Problems"]
     header = next(wb.active.iter_rows(values_only=True))
-    # the problems are in the book's language (an English CSV folder); the CLI speaks Japanese
     assert header == ("sheet", "row", "column", "value as typed", "problem", "hint")
     assert any(c.value == '=HYPERLINK("http://x","click")' and c.data_type == "s"
                for c in wb.active["D"])
+
+
+def test_problems_file_and_its_line_are_japanese_for_a_japanese_book_on_any_terminal(
+        tmp_path, monkeypatch):
+    monkeypatch.setenv("KPI_XL_LANG", "en")
+    folder = tmp_path / "受注"
+    folder.mkdir()
+    (folder / "受注実績.csv").write_text("日付,顧客ID,金額\n2026/10/1,C1,12,00,000\n"
+                                       "2026/10/2,C2,1.200.000\n", encoding="utf-8")
+    target = tmp_path / "p.xlsx"
+    code, _, err = run("metrics", str(folder), "--problems", str(target))
+    assert code == 3
+    assert "入力に2件の問題があります:" in err
+    assert (f"入力に2件の問題があります。すべての問題(シート・行・列・入力値・対処)を {target} "
+            "に書き出しました") in err
+    assert "problem(s) in the input" not in err
+    wb = openpyxl.load_workbook(target)
+    assert wb.sheetnames == ["問題一覧"]
+    rows = list(wb.active.iter_rows(values_only=True))
+    assert rows[0][:2] == ("シート", "行")
+    # row 2 has five fields for three headers (an unquoted 12,00,000); row 3's 1.200.000
+    assert [(r[0], r[1]) for r in rows[1:]] == [("受注実績.csv", 2), ("受注実績.csv", 3)]
+    assert rows[1][4].startswith("この行の項目数は 5 ですが、見出しは 3 項目です")
 
 
 def test_every_problem_is_in_the_file_even_beyond_the_printed_ones(tmp_path):

@@ -519,3 +519,28 @@ def test_a_closed_deal_without_a_created_date_is_still_a_validation_problem():
         validate({"opportunities": opp, "reps": pd.DataFrame({"Rep": ["A"]})})
     assert [(p.row, p.problem) for p in err.value.problems] == [(3, "missing value")]
     assert "only open deals may be undated" in err.value.problems[0].hint
+
+
+_HEADER = "Deal ID,Owner,Account,Lead source,Amount,Created,Close date,Stage,Deal name\n"
+
+
+def test_an_export_row_with_more_or_fewer_fields_than_its_header_stops_the_import(tmp_path):
+    # pandas would take line 2's tenth field as an index and shift every value one column
+    # left (amounts into Created, dates into Stage); line 3 would be padded with a blank
+    path = tmp_path / "deals_bad.csv"
+    path.write_text(_HEADER + "D1,Ann,Acme,Web,100,2026-04-01,2026-04-10,Closed Won,x,EXTRA\n"
+                              "D2,Bob,Acme,Web,200,2026-04-02,,Proposal\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        import_sources(load_mapping("generic_csv"), [path])
+    assert str(info.value).startswith(
+        "deals_bad.csv: the header has 9 fields but line 2 has 10, line 3 has 8;")
+
+
+def test_quoted_separators_and_line_breaks_are_one_field_in_an_export(tmp_path):
+    path = tmp_path / "deals.csv"
+    path.write_text(_HEADER + 'D1,"Ann, Lee",Acme,Web,"1,200",2026-04-01,2026-04-10,Closed Won,'
+                              '"two\nlines"\n', encoding="utf-8")
+    res = import_sources(load_mapping("generic_csv"), [path])
+    opp = res.frames["opportunities"]
+    assert opp["rep"].tolist() == ["Ann, Lee"]
+    assert opp["amount"].tolist() == [1200]

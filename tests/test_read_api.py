@@ -132,7 +132,9 @@ def test_problems_are_written_in_the_book_language(tmp_path):
     wb["Orders"]["A1"] = "日付"
     wb.save(tmp_path / "ja.xlsx")
     (p,) = read_source(tmp_path / "ja.xlsx")["orders"].problems
-    assert p.table == "受注実績" and "どの表にも属していません" in p.problem
+    # located on the sheet the user opens, laid out in the book's language
+    assert p.table == "Orders" and "どの表にも属していません" in p.problem
+    assert p.format().startswith("Ordersシート 9行目 〔F〕: ")
 
 
 LAYOUTS = {

@@ -145,3 +145,36 @@ def test_formula_like_text_stays_text(tmp_path):
 def test_a_csv_file_named_after_no_table(tmp_path):
     with pytest.raises(KpiXlError, match="does not name a kpi_xl table"):
         read_source(_csv(tmp_path, "data.csv", "a,b\n1,2\n"), locale="en")
+
+
+def test_a_japanese_utf8_header_over_ascii_rows_with_one_shift_jis_cell_stays_utf8(tmp_path):
+    # one UTF-8 line (the header, 21 non-ASCII bytes) against one Shift_JIS cell (8 bytes):
+    # the file is UTF-8 with one pasted cell, not a Shift_JIS file read as mojibake
+    data = ("受注日,顧客ID,金額\r\n2026/4/1,C1,1000\r\n".encode()
+            + b"2026/4/2," + "株式会社".encode("cp932") + b",2000\r\n")
+    raw = read_source(_csv(tmp_path, "orders.csv", data))["orders"]
+    assert raw.detected.startswith("UTF-8")
+    assert list(raw.frame.columns) == ["受注日", "顧客ID", "金額"]
+    (p,) = raw.problems
+    assert (p.table, p.row, p.value) == ("orders.csv", 3, "株式会社")
+    assert p.format().startswith("orders.csv 3行目: B列のセルが UTF-8 の文字として読めません")
+
+
+def test_a_shift_jis_file_with_one_line_that_happens_to_be_utf8_stays_shift_jis(tmp_path):
+    # "ア" in UTF-8 (3 bytes) on one line against Shift_JIS text on the others
+    data = (HEAD.encode("cp932") + "2026/10/1,青葉商事,100\r\n".encode("cp932")
+            + "2026/10/2,ア,200\r\n".encode())
+    raw = read_source(_csv(tmp_path, "受注実績.csv", data))["orders"]
+    assert raw.detected.startswith("Shift_JIS")
+    assert raw.frame["顧客ID"].tolist()[0] == "青葉商事"
+
+
+@pytest.mark.parametrize(("locale", "line"), [
+    ("ja", "orders.csv 2行目: この行の項目数は 4 ですが、見出しは 3 項目です"),
+    ("en", "orders.csv, row 2: this row has 4 fields but the header has 3"),
+])
+def test_reader_problems_are_laid_out_in_the_book_language(tmp_path, locale, line):
+    raw = read_source(_csv(tmp_path, "orders.csv", "日付,顧客ID,金額\n2026/10/1,C1,1,200\n"),
+                      locale=locale)["orders"]
+    (p,) = raw.problems
+    assert p.locale == locale and p.format().startswith(line)

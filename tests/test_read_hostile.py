@@ -101,11 +101,39 @@ def test_deeply_nested_sheet_is_refused(tmp_path):
     assert "levels deep" in result["error"]
 
 
+@pytest.mark.parametrize("part", [corpus.SHEET, "xl/sharedStrings.xml", "xl/styles.xml"])
+def test_deep_nesting_in_a_streamed_part_is_refused_before_fastexcel_reads_it(tmp_path, part):
+    # 150 levels, stored uncompressed: small, ratio 1, below lxml's own 256-level stop, so
+    # only the byte check's depth count (Limits.max_depth, 100) can refuse it
+    path = corpus.hostile_deep_streamed(tmp_path, part, depth=150)
+    assert path.stat().st_size < 1 << 20
+    with pytest.raises(KpiXlError) as info:
+        read_source(path, locale="en")
+    assert f"the part {part} nests elements more than 100 levels deep" in str(info.value)
+    assert "Limits.max_depth" in str(info.value)
+
+
+@pytest.mark.parametrize("part", [corpus.SHEET, "xl/sharedStrings.xml", "xl/styles.xml"])
+def test_streamed_parts_nested_within_the_limit_are_read(tmp_path, part):
+    # worksheet > sheetData > row > c > is > t is 6 levels; 90 more stay below 100
+    path = corpus.hostile_deep_streamed(tmp_path, part, depth=90)
+    assert read_source(path, locale="en")["orders"].frame.shape == (2, 3)
+
+
 def test_nesting_depth_limit_is_a_setting(tmp_path):
     path = corpus.hostile_deep_workbook(tmp_path, depth=60)
     with pytest.raises(KpiXlError, match="nests elements more than 50 levels"):
         read_source(path, limits=Limits(max_depth=50), locale="en")
     assert read_source(path)["orders"].frame.shape == (2, 3)
+
+
+def test_nesting_depth_limit_applies_to_the_sheet_too(tmp_path):
+    # the plain book's sheet nests 6 levels (worksheet > sheetData > row > c > is > t)
+    path = corpus.book(tmp_path / "plain.xlsx")
+    with pytest.raises(KpiXlError, match=r"xl/worksheets/sheet1\.xml nests elements more "
+                                         r"than 5 levels"):
+        read_source(path, limits=Limits(max_depth=5), locale="en")
+    assert read_source(path, limits=Limits(max_depth=6))["orders"].frame.shape == (2, 3)
 
 
 def test_billion_laughs_in_the_workbook_part_is_refused(tmp_path):
@@ -132,6 +160,8 @@ def test_billion_laughs_in_the_workbook_part_is_refused(tmp_path):
     (corpus.encrypted_lookalike, ["protected.xlsx is protected with a password",
                                   "remove the password"]),
     (corpus.csv_lookalike, ["export.xlsx", "looks like a CSV text file", "Rename it to .csv"]),
+    (corpus.ods_lookalike, ["calc.xlsx is not an .xlsx workbook", "OpenDocument spreadsheet",
+                            "Excel Workbook (*.xlsx)"]),
     (corpus.html_lookalike, ["report.xlsx", "web page (HTML)"]),
     (corpus.truncated_download, ["half.xlsx is damaged", "download"]),
     (corpus.random_bytes, ["random.xlsx is not an .xlsx workbook"]),
@@ -206,3 +236,30 @@ def test_tables_too_large_even_in_bounded_ranges_are_refused_with_the_limit(tmp_
     path = corpus.hostile_far_cell(tmp_path)
     with pytest.raises(KpiXlError, match=r"Limits\.max_sheet_cells"):
         read_source(path, limits=Limits(max_sheet_cells=2), locale="en")
+
+
+@pytest.mark.parametrize(("xml", "depth"), [
+    (b'<?xml version="1.0"?><a/>', 1),
+    (b"<a><b/><b/></a>", 2),  # a self-closing element is one level below its parent
+    (b"<a><b><c>text</c></b><b/></a>", 3),
+    (b"<a><!-- <x><y><z> --><b/></a>", 5),  # a comment holding tags can only count more
+    (b'<a t="1 > 0"><b>x > y</b><c/> <d/>\n</a>', 2),  # '>' in values and text, spaces
+    (b"<p:a xmlns:p='u'><p:b><?pi x?><p:c/></p:b></p:a>", 3),
+])
+def test_the_byte_check_counts_nesting_depth_like_a_parser(xml, depth):
+    import io
+
+    from kpi_xl.read.xmlscan import scan_part
+
+    assert scan_part(io.BytesIO(xml), cells=False, limit=1 << 20).depth == depth
+
+
+def test_the_byte_check_counts_depth_across_chunk_boundaries():
+    import io
+
+    from kpi_xl.read.xmlscan import CHUNK, scan_part
+
+    # 120 levels opened in the first 4 MiB chunk, closed in the second: the level carries over
+    filler = b"<r/>" * (CHUNK // 4)
+    xml = b"<a>" + b"<b>" * 60 + filler + b"<c>" * 59 + b"</c>" * 59 + b"</b>" * 60 + b"</a>"
+    assert scan_part(io.BytesIO(xml), cells=False, limit=1 << 30).depth == 120

@@ -256,3 +256,18 @@ def test_a_book_saved_by_libreoffice_reads_the_same(tmp_path):
     assert theirs.exclusions == mine.exclusions
     assert theirs.outside == mine.outside == [OutsideRows("orders", 7, 7, 1)]
     assert np.array_equal(theirs.row_numbers(), mine.row_numbers())
+
+
+def test_a_stray_cell_in_a_japanese_book_is_located_on_its_own_sheet_in_japanese(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "受注一覧"
+    ws.append(["日付", "顧客ID", "金額"])
+    ws.append(["2026/4/1", "C1", 100])
+    ws.add_table(Table(displayName="tblOrders", ref="A1:C2"))
+    ws["H20"] = "メモ: 来月確認"
+    wb.save(tmp_path / "受注.xlsx")
+    (p,) = read_source(tmp_path / "受注.xlsx")["orders"].problems
+    assert p.format() == ("受注一覧シート 20行目 〔H〕: シート「受注一覧」のセル H20 に値が"
+                          "ありますが、どの表にも属していません（値: メモ: 来月確認）— 表の中"
+                          "(または見出しのある隣の列)か別のシートに移すか、不要なら削除してください")

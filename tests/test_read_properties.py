@@ -1,5 +1,6 @@
 """Invariants: whatever bytes are given as a workbook or a CSV file, read_source answers with
-tables or a KpiXlError — never another exception."""
+tables or a KpiXlError, and validating the tables it answers with gives a Dataset or a
+KpiXlError — never another exception."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kpi_xl.dataset import Dataset
 from kpi_xl.errors import KpiXlError
 from kpi_xl.read import RawTable, read_source
+from kpi_xl.validate import validate
 from tests import read_corpus as corpus
 
 _SETTINGS = settings(max_examples=60, deadline=None,
@@ -30,6 +33,11 @@ def _answer(path: Path) -> None:
     except KpiXlError:
         return
     assert all(isinstance(t, RawTable) for t in tables.values())
+    try:
+        ds = validate(tables)
+    except KpiXlError:
+        return
+    assert isinstance(ds, Dataset)
 
 
 @_SETTINGS

@@ -3,9 +3,11 @@
 Encoding, decided per file from the bytes, strictly (no silent mojibake):
 
 - a byte-order mark names it: UTF-8 (BOM), UTF-16 (Excel's "Unicode text", tab-separated);
-- else UTF-8 when the file decodes as UTF-8, or when most of its non-ASCII lines do — the lines
-  that do not are undecodable cells, each reported with its row and column (and how it reads
-  as Shift_JIS), instead of decoding the whole file as mojibake;
+- else UTF-8 when the file decodes as UTF-8, or when most of its non-ASCII bytes are on lines
+  that do (a Japanese header in UTF-8 above ASCII rows and one pasted Shift_JIS cell is UTF-8;
+  Shift_JIS text almost never forms valid UTF-8) — the lines that do not are undecodable
+  cells, each reported with its row and column (and how it reads as Shift_JIS), instead of
+  decoding the whole file as mojibake;
 - else CP932 (Shift_JIS as Japanese Excel writes it; a ``\\`` in it is the yen sign Excel
   showed, kept as typed for the validator);
 - else the likeliest of a few legacy code pages (cp1252, EUC-JP, GB18030, Big5, CP949), as
@@ -67,15 +69,16 @@ def decode_csv(data: bytes) -> tuple[str, str, str | None]:
         return "utf-8", "read.enc_utf8", None
     except UnicodeDecodeError:
         pass
-    good = bad = 0
+    good = bad = 0  # non-ASCII bytes on lines that decode as UTF-8, and on lines that do not
     for line in data.split(b"\n"):
         if line.isascii():
             continue
+        weight = int(np.count_nonzero(np.frombuffer(line, np.uint8) > 127))
         try:
             line.decode("utf-8")
-            good += 1
+            good += weight
         except UnicodeDecodeError:
-            bad += 1
+            bad += weight
     if good > bad:
         return "utf-8", "read.enc_utf8", "cp932"
     try:

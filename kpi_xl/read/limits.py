@@ -38,8 +38,9 @@ class Limits:
     ratio_from_bytes: int = 1 << 20
     """Parts smaller than this may compress as well as they like."""
     max_depth: int = 100
-    """Element nesting depth of the XML parts parsed as trees (workbook, relationships,
-    tables); Excel writes fewer than 10 levels."""
+    """Element nesting depth of every XML part read: those parsed as trees (workbook,
+    relationships, tables) and those streamed (sheets, shared strings, styles); Excel writes
+    fewer than 10 levels."""
     max_rows: int = 1_048_576
     """Last row a cell may be in (Excel's own grid)."""
     max_columns: int = 16_384

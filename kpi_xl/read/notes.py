@@ -32,7 +32,10 @@ class Note:
     hint: str = ""
     params: dict[str, object] = field(default_factory=dict, hash=False, compare=False)
 
-    def problem(self, locale: str) -> Problem:
-        return Problem(text(f"table.{self.table}", locale), self.row, self.column, self.value,
-                       text(self.key, locale, **self.params),
-                       text(self.hint, locale, **self.params) if self.hint else "")
+    def problem(self, locale: str, place: str | None = None) -> Problem:
+        """The problem in ``locale``, located at ``place`` (the sheet or the CSV file's name;
+        the table's name when not given), worded and laid out in that language."""
+        return Problem(place or text(f"table.{self.table}", locale), self.row, self.column,
+                       self.value, text(self.key, locale, **self.params),
+                       text(self.hint, locale, **self.params) if self.hint else "",
+                       locale=locale)

@@ -6,8 +6,9 @@ a regular file (a named pipe or a device would block), its size, what it looks l
 not an .xlsx (an old .xls, an encrypted/password-protected workbook, a CSV, a web page), the
 zip's member count, duplicate or encrypted members, compression methods, every member's
 uncompressed size and compression ratio and their total, and — for the parts parsed here as
-trees (relationships, workbook, tables) — DTDs and nesting depth. Parts handed to fastexcel are
-streamed through :func:`kpi_xl.read.xmlscan.scan_part` first.
+trees (relationships, workbook, tables) — DTDs and nesting depth. Parts handed to fastexcel
+(sheets, shared strings, styles) are streamed through :func:`kpi_xl.read.xmlscan.scan_part`
+first: size, DTD, truncation and nesting depth, against the same limits.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ __all__ = [
 
 _ZIP = (b"PK\x03\x04", b"PK\x05\x06")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ODS = b"application/vnd.oasis.opendocument.spreadsheet"
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
@@ -80,12 +82,13 @@ def _head(path: Path, n: int) -> bytes:
 
 def what_is(path: Path) -> str:
     """What a file that is not a zip looks like: ``xls``, ``encrypted``, ``ole``, ``csv``,
-    ``html``, ``xml2003``, ``empty`` or ``unknown`` (``zip`` for a package)."""
+    ``html``, ``xml2003``, ``empty`` or ``unknown`` (``zip`` for a package, ``ods`` for an
+    OpenDocument spreadsheet, whose first, stored member names its type)."""
     head = _head(path, 1 << 20)
     if not head:
         return "empty"
     if head.startswith(_ZIP):
-        return "zip"
+        return "ods" if _ODS in head[:256] else "zip"
     if head.startswith(_OLE):
         if "EncryptedPackage".encode("utf-16-le") in head:
             return "encrypted"
@@ -246,6 +249,8 @@ class Package:
                              limit=self.limits.max_member_bytes)
         if result.doctype:
             raise self.error("read.part_doctype", part=part)
+        if result.depth > self.limits.max_depth:
+            raise self.error("read.part_depth", part=part, limit=self.limits.max_depth)
         if not result.complete:
             raise self.error("read.part_truncated", part=part)
         return result

@@ -51,7 +51,7 @@ def _finish(found: list[tuple[str, Path, pd.DataFrame, tuple[str, str, str], lis
         raw.detected = _detected(enc, loc)
         raw.sheet = path.name  # where the user looks for a row: the file they open
         raw.origin = text("read.origin_csv", loc, file=path.name, detected=raw.detected)
-        raw.problems = [n.problem(loc) for n in notes]
+        raw.problems = [n.problem(loc, path.name) for n in notes]
         progress.table(f"{path.name} ({raw.detected})", len(raw.frame))
     return raws
 

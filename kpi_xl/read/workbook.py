@@ -173,7 +173,7 @@ def finish(found: list[tuple[Located, str, str | None]], twice: list[Note], file
         raw = raws[lo.name]
         key = "read.origin_table" if table else "read.origin_sheet"
         raw.origin = text(key, final, file=file, sheet=sheet, table=table)
-        raw.problems = [n.problem(final) for n in lo.notes]
+        raw.problems = [n.problem(final, sheet) for n in lo.notes]
     for n in twice:
         target = raws.get(n.table) or next(iter(raws.values()), None)
         if target is not None:

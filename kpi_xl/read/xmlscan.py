@@ -10,7 +10,11 @@ What it finds, streaming the part once in 4 MiB chunks with numpy:
   make it reserve the entire grid. The bounds decide whether a sheet may be handed to
   fastexcel as a whole (see :attr:`~kpi_xl.read.limits.Limits.max_sheet_cells`);
 - how many cells are typed as an error, formula text or inline text (they decide whether
-  fastexcel may read the sheet eagerly, see :mod:`kpi_xl.read.fastload`).
+  fastexcel may read the sheet eagerly, see :mod:`kpi_xl.read.fastload`);
+- the element nesting depth (every part streamed: sheets, shared strings, styles), compared
+  by the package with :attr:`~kpi_xl.read.limits.Limits.max_depth` as for the parts parsed as
+  trees. Start tags, end tags and self-closing tags are counted; text holding ``<`` inside a
+  comment or CDATA section (Excel writes neither) can only make the depth seem larger.
 
 Why not lxml: walking a 1,048,576-row sheet with ``iterparse`` takes 5 s; this pass reads the
 same bytes in about half a second and is only a bound. It errs one way only: a reference it
@@ -76,6 +80,8 @@ class PartScan:
     root: bytes
     complete: bool
     bounds: CellBounds | None
+    depth: int = 0
+    """Deepest element nesting found (the root element is level 1)."""
 
 
 def find_bytes(a: np.ndarray, n: int, pattern: bytes) -> np.ndarray:
@@ -160,6 +166,34 @@ def _cell_types(a: np.ndarray, n: int, b: CellBounds) -> None:
     b.unusual += int(err.sum() + fstr.sum() + inline.sum())
 
 
+def _depth(a: np.ndarray, n: int, level: int) -> tuple[int, int]:
+    """(deepest level, level at the end) of the complete tags in ``a[:n]`` (padded),
+    starting at ``level``: ``<x …>`` opens a level, ``</x>`` closes one, ``<x …/>`` reaches
+    one level deeper for itself, ``<?…?>`` and ``<!…>`` leave the level as it is."""
+    lt = np.flatnonzero(a[:n] == 60)
+    if not len(lt):
+        return level, level
+    nxt = a[lt + 1]
+    closing = nxt == 47
+    other = closing | (nxt == 63) | (nxt == 33)
+    # A tag followed directly by the next one (Excel writes no text between tags) ends with
+    # the bytes just before it; when some '/>' is not found that way, find each tag's '>'.
+    follow = np.append(lt[1:], n)
+    selfclosing = (a[follow - 1] == 62) & (a[follow - 2] == 47)
+    if int(selfclosing.sum()) != len(find_bytes(a, n, b"/>")):
+        gt = np.flatnonzero(a[:n] == 62)
+        if len(gt):
+            ends = gt[np.minimum(np.searchsorted(gt, lt), len(gt) - 1)]
+            selfclosing = a[ends - 1] == 47
+    step = (~other & ~selfclosing).astype(np.int8) - closing.astype(np.int8)
+    levels = level + np.cumsum(step, dtype=np.int64)
+    deepest = int(levels.max())
+    leaves = selfclosing & ~other
+    if leaves.any():
+        deepest = max(deepest, int(levels[leaves].max()) + 1)
+    return max(level, deepest), int(levels[-1])
+
+
 def _root(head: bytes) -> bytes:
     """The qualified name of the root element (b'' when none is found in ``head``)."""
     i = 0
@@ -183,11 +217,12 @@ def scan_part(stream: IO[bytes], *, cells: bool, limit: int) -> PartScan:
     doctype = False
     root = b""
     tail = b""
+    level = deepest = 0
     while True:
         chunk = stream.read(CHUNK)
         size += len(chunk)
         if size > limit:
-            return PartScan(size, doctype, root, False, bounds)
+            return PartScan(size, doctype, root, False, bounds, deepest)
         buf = carry + chunk if carry else chunk
         if chunk:
             cut = buf.rfind(b"<")
@@ -203,9 +238,12 @@ def scan_part(stream: IO[bytes], *, cells: bool, limit: int) -> PartScan:
             # parts parsed as trees are checked whole by the package).
             prolog = seg[:max(seg.find(b"<" + root), 0)] if root else seg[:65536]
             doctype = b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog
-        if bounds is not None and seg:
+        if seg:
             padded = seg + b"\0" * 16
             a = np.frombuffer(padded, np.uint8)
+            top, level = _depth(a, len(seg), level)
+            deepest = max(deepest, top)
+        if bounds is not None and seg:
             words = np.ndarray((len(seg) + 8,), dtype="<u8", buffer=padded, strides=(1,))
             _references(a, words, len(seg), bounds)
             _elements(a, len(seg), bounds)
@@ -216,4 +254,4 @@ def scan_part(stream: IO[bytes], *, cells: bool, limit: int) -> PartScan:
             break
     end = tail.rstrip()
     complete = bool(root) and end.endswith(b">") and (b"</" + root) in end[-len(root) - 8:]
-    return PartScan(size, doctype, root, complete, bounds)
+    return PartScan(size, doctype, root, complete, bounds, deepest)

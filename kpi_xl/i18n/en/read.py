@@ -37,6 +37,9 @@ LABELS: dict[str, str] = {
                         'it as "Excel Workbook (*.xlsx)"'),
     'read.looks_xml2003': ('{file} is not an .xlsx workbook: it is an "XML Spreadsheet 2003" '
                            'file. Open it in Excel and save it as "Excel Workbook (*.xlsx)"'),
+    'read.looks_ods': ('{file} is not an .xlsx workbook: it is an OpenDocument spreadsheet '
+                       '(.ods, as LibreOffice Calc saves it). Open it and save it as "Excel '
+                       '2007-365 (.xlsx)" / "Excel Workbook (*.xlsx)"'),
     'read.looks_unknown': ('{file} is not an .xlsx workbook (its content is not a spreadsheet '
                            'package; the download may be incomplete or the file damaged)'),
     # the package
@@ -104,13 +107,13 @@ LABELS: dict[str, str] = {
     'read.csv_encoding': ('{file} starts as {encoding} text but is not valid {encoding} at '
                           'byte {position:,}; save it again from Excel'),
     'read.csv_syntax': '{file}, line {line}: the file cannot be read as CSV ({detail})',
-    'read.csv_undecodable': ('{file}: a cell in column {column} is not valid {encoding} text '
+    'read.csv_undecodable': ('a cell in column {column} is not valid {encoding} text '
                              '(the rest of the file is); it was probably pasted from a file in '
                              'another encoding'),
     'read.csv_undecodable_hint': ('retype the cell, or save the whole file again as '
                                   '"CSV UTF-8 (comma delimited)"; the value shown is how it '
                                   'reads in the other encoding'),
-    'read.csv_fields': ('{file}: this row has {count} fields but the header has {expected} '
+    'read.csv_fields': ('this row has {count} fields but the header has {expected} '
                         '(a comma or tab inside a value that is not in quotes?)'),
     'read.csv_fields_hint': ('put values that contain the separator in double quotes, or '
                              'remove the extra separator'),
@@ -134,4 +137,9 @@ LABELS: dict[str, str] = {
                                    'names: {columns}; give each column one name'),
     # the Python API
     'read.limit_invalid': 'Limits.{name} must be a positive number, not {value!r}',
+    # kpi-xl import: the export files
+    'import.fields': ('{file}: the header has {expected} fields but {rows}; the values would '
+                      'land in the wrong columns. Put values that contain the separator in '
+                      'double quotes, or remove the extra separators, then import again'),
+    'import.fields_row': 'line {line} has {count}',
 }

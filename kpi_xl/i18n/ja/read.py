@@ -40,6 +40,9 @@ LABELS: dict[str, str] = {
     'read.looks_xml2003': ('{file} は .xlsx 形式のブックではなく、「XML スプレッドシート 2003」'
                            '形式のファイルです。Excel で開き、「Excel ブック (*.xlsx)」として保存'
                            'し直してください'),
+    'read.looks_ods': ('{file} は .xlsx 形式のブックではなく、OpenDocument スプレッドシート'
+                       '(.ods、LibreOffice Calc の形式)です。開いて「Excel 2007-365 (.xlsx)」'
+                       '(Excel では「Excel ブック (*.xlsx)」)として保存し直してください'),
     'read.looks_unknown': ('{file} は .xlsx 形式のブックではありません(表計算のファイルとして'
                            '読めない内容です。ダウンロードが途中で止まったか、ファイルが壊れて'
                            'いる可能性があります)'),
@@ -108,13 +111,13 @@ LABELS: dict[str, str] = {
                           '{position:,} バイト目が {encoding} として読めません。'
                           'Excel で保存し直してください'),
     'read.csv_syntax': '{file} の {line}行目: CSV として読み取れません({detail})',
-    'read.csv_undecodable': ('{file}: {column}列のセルが {encoding} の文字として読めません'
+    'read.csv_undecodable': ('{column}列のセルが {encoding} の文字として読めません'
                              '(ほかのセルは読めます)。別の文字コードのファイルから貼り付けた可能性'
                              'があります'),
     'read.csv_undecodable_hint': ('セルを入力し直すか、ファイル全体を「CSV UTF-8 (コンマ区切り)」'
                                   'で保存し直してください。値は別の文字コードで読んだ場合の表示で'
                                   'す'),
-    'read.csv_fields': ('{file}: この行の項目数は {count} ですが、見出しは {expected} 項目です'
+    'read.csv_fields': ('この行の項目数は {count} ですが、見出しは {expected} 項目です'
                         '(値の中の区切り文字が引用符で囲まれていない可能性があります)'),
     'read.csv_fields_hint': ('区切り文字を含む値はダブルクォーテーション(")で囲むか、'
                              '余分な区切り文字を削除してください'),
@@ -140,4 +143,9 @@ LABELS: dict[str, str] = {
                                    '{columns}。列名は1つずつにしてください'),
     # Python API
     'read.limit_invalid': 'Limits.{name} には正の数を指定してください(指定値: {value!r})',
+    # kpi-xl import: 取り込むファイル
+    'import.fields': ('{file}: 見出しは {expected} 項目ですが、{rows}。このままでは値が別の列に'
+                      '入ります。区切り文字を含む値はダブルクォーテーション(")で囲むか、余分な'
+                      '区切り文字を削除してから取り込み直してください'),
+    'import.fields_row': '{line}行目は {count} 項目',
 }
