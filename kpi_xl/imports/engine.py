@@ -33,6 +33,7 @@ from ..dataset import conform
 from ..errors import InputError
 from ..schema import table_spec
 from .columns import column_values, drop_mask, first_examples, is_open_status
+from .fields import check_field_counts
 from .mapping import Mapping, SourceSpec, TableMapping
 from .report import ImportReport, ImportResult, TableReport
 
@@ -72,9 +73,10 @@ def _read(spec: SourceSpec, path: Path) -> pd.DataFrame:
             frame = pd.read_excel(path, sheet_name=spec.sheet or 0, dtype=str, engine="calamine",
                                   keep_default_na=False, na_values=list(spec.na_values))
         else:
+            check_field_counts(path, spec.sep, spec.encoding)
             frame = pd.read_csv(path, dtype=str, sep=spec.sep, encoding=spec.encoding,
                                 keep_default_na=False, na_values=list(spec.na_values),
-                                compression="infer")
+                                compression="infer", index_col=False)
     except UnicodeDecodeError as exc:
         raise InputError(f"{path.name}: not {spec.encoding} text ({exc}); set encoding = … in "
                          f"[sources.{spec.name}]") from exc
