@@ -463,3 +463,29 @@ def test_extensions_of_a_modern_excel_workbook_survive_the_edit(tmp_path):
     assert [s.get("name") for s in wb.iterfind("m:sheets/m:sheet", ns)] == [
         "Dashboard", "田中 太郎", "Notes"]
     assert b'x14ac:knownFonts="1"' in _members(book)["xl/styles.xml"]
+
+
+@pytest.mark.parametrize("locale, expected", [
+    ("ja", "「Cy:/\\?*[]」は「Cy_______」として書き込みました"),
+    ("en", '"Cy:/\\?*[]" was written as "Cy_______"'),
+])
+def test_a_rep_tab_renamed_for_excels_rules_is_named_in_the_notices(tmp_path, locale, expected):
+    report = make_report()
+    report.locale = locale
+    report.sheets[1].rep = "Cy:/\\?*[]"
+    report.sheets[1].name = sheet_name(report.sheets[1].rep)
+    book = _plain_book(tmp_path / "b.xlsx")
+    notices: list[str] = []
+    write_report(book, report, notices=notices)
+    assert_valid(book)
+    assert openpyxl.load_workbook(book).sheetnames[1] == "Cy_______"
+    assert any(n.startswith(expected) for n in notices), notices
+
+
+def test_a_rep_tab_named_as_the_rep_gives_no_notice(tmp_path):
+    report = make_report()
+    report.sheets[1].rep = report.sheets[1].name
+    book = _plain_book(tmp_path / "b.xlsx")
+    notices: list[str] = []
+    write_report(book, report, notices=notices)
+    assert not any(report.sheets[1].rep in n for n in notices), notices

@@ -38,6 +38,14 @@ def _report_changes(changes: TextChanges, locale: str, notices: list[str] | None
         notices.extend(change_notices(changes, locale))
 
 
+def _record_renames(report: Report, names: list[str], changes: TextChanges) -> None:
+    """A rep whose tab could not carry the rep's name as it is (characters Excel forbids in
+    sheet names, over 31 characters, or a name already taken) is named in the notices."""
+    for sheet, name in zip(report.sheets, names, strict=True):
+        if sheet.rep is not None and name != sheet.rep:
+            changes.record(sheet.rep, name)
+
+
 def splice_report(book: str | os.PathLike[str], report: Report,
                   out: str | os.PathLike[str] | None = None, *,
                   render: Renderer | None = None,
@@ -55,6 +63,7 @@ def splice_report(book: str | os.PathLike[str], report: Report,
     with Package(src, locale=locale) as pkg:
         plan = plan_removal(pkg, src, dest)
         names, position = place_sheets(plan, report)
+        _record_renames(report, names, changes)
         t0 = time.perf_counter()
         data = render(report, names, changes)
         t_render = time.perf_counter() - t0
@@ -81,7 +90,9 @@ def new_report_book(report: Report, out: str | os.PathLike[str], *,
     locale = normalize_locale(report.locale)
     dest = Path(out)
     changes = TextChanges()
-    data = render(report, unique_sheet_names(s.name for s in report.sheets), changes)
+    names = unique_sheet_names(s.name for s in report.sheets)
+    _record_renames(report, names, changes)
+    data = render(report, names, changes)
     with Package(Path("generated.xlsx"), data=data, locale=locale) as gen:
         wb_part = gen.main_part()
         wb = WorkbookPart(gen.xml(wb_part))
