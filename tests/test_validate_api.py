@@ -200,3 +200,22 @@ def test_random_cells_give_a_dataset_or_a_kpi_xl_error(rows, order):
     assert isinstance(ds, Dataset)
     assert ds.opportunities["created_date"].dtype == "datetime64[ns]"
     assert np.isfinite(ds.opportunities["amount"].dropna()).all()
+
+
+def _orders(headers: tuple[str, str, str, str]) -> dict[str, pd.DataFrame]:
+    return {"orders": pd.DataFrame({headers[0]: ["O1"], headers[1]: ["C1"],
+                                    headers[2]: [dt.date(2026, 4, 1)], headers[3]: [1000.0]})}
+
+
+@pytest.mark.parametrize("headers, sheet, expected", [
+    (("order_id", "customer", "order_date", "amount"), None, "en"),
+    (("受注ID", "顧客", "受注日", "金額"), None, "ja"),
+    (("order_id", "customer", "order_date", "amount"), ("言語", "日本語"), "ja"),
+    (("受注ID", "顧客", "受注日", "金額"), ("locale", "en"), "en"),
+])
+def test_a_book_without_a_language_row_reports_in_the_language_of_its_headers(
+        headers, sheet, expected):
+    tables = _orders(headers)
+    if sheet is not None:
+        tables["settings"] = pd.DataFrame({"key": [sheet[0]], "value": [sheet[1]]})
+    assert load(tables).settings.locale == expected

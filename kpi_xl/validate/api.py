@@ -121,7 +121,9 @@ def validate(raw: Mapping[str, object], settings: Settings | None = None,
     settings_raw = raws.get("settings")
     where = _where(settings_raw, "settings", locale)
     order.append(where)
-    st = settings or read_settings(settings_raw, col, where)
+    # A book that does not name its language in 設定 / Settings reports in the language its
+    # headers are written in (an English-header book gets English sheets, not the default).
+    st = settings or read_settings(settings_raw, col, where, base=Settings(locale=locale))
     tables: dict[str, Table] = {}
     for name in ("aliases", *TABLE_NAMES):
         r = raws.get(name)
